@@ -1,0 +1,2 @@
+# slimfix: ignore=SF101
+RUN echo hello

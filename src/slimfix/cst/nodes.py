@@ -1,0 +1,396 @@
+"""Lossless Dockerfile tree.
+
+Every byte of the source belongs to exactly one node field, so ``tree.code`` gives back the
+input unchanged.  Nodes are frozen; equality is identity (``eq=False``), so two identical
+``RUN apt-get update`` lines stay two separate keys.  Edits build new trees that share the
+untouched nodes (``Dockerfile.replace``).
+
+Layout, as LibCST does it: an instruction owns the comment and blank lines above it
+(``leading``); the BOM and the parser directives belong to the file's ``header``; comment and
+blank lines after the last instruction are the ``footer``.  A line continuation is a
+``Continuation`` node holding the escape character, the blanks after it, its newline, the
+comment or empty lines BuildKit skips inside the instruction, and the next line's indent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator, Union
+
+if TYPE_CHECKING:
+    from slimfix.cst.semantics import Semantics
+
+
+class Node:
+    """Base of all tree nodes: ``emit`` appends the node's source text in order."""
+
+    __slots__ = ()
+
+    def emit(self, out: list[str], nl: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def code(self) -> str:
+        out: list[str] = []
+        self.emit(out, "\n")
+        return "".join(out)
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def with_changes(self, **changes: object):
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Line(Node):
+    """A whole line that is not part of an instruction: a comment, a blank line, a directive.
+
+    ``text`` is the line without its newline (leading blanks included).
+    """
+
+    text: str
+    newline: str | None = None  # "" only for the last line of a file without a final newline
+
+    def emit(self, out: list[str], nl: str) -> None:
+        out.append(self.text)
+        out.append(nl if self.newline is None else self.newline)
+
+    @property
+    def is_comment(self) -> bool:
+        return self.text.lstrip(" \t\v\f\r").startswith("#")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Continuation(Node):
+    """A line break inside an instruction: ``escape trailing newline inner... indent``."""
+
+    escape: str = "\\"
+    trailing: str = ""
+    newline: str | None = None
+    inner: tuple[Line, ...] = ()
+    indent: str = ""
+
+    def emit(self, out: list[str], nl: str) -> None:
+        out.append(self.escape)
+        out.append(self.trailing)
+        out.append(nl if self.newline is None else self.newline)
+        for line in self.inner:
+            line.emit(out, nl)
+        out.append(self.indent)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.inner
+
+
+Part = Union[str, Continuation]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Heredoc(Node):
+    """A here-document body that follows its instruction's line.
+
+    ``body`` is the raw text (every line with its own newline); ``terminator`` is the closing
+    line as written (leading tabs included for ``<<-``), ``newline`` its line ending.
+    """
+
+    name: str
+    body: str
+    terminator: str
+    newline: str | None = None
+    chomp: bool = False
+    expand: bool = True
+    fd: int = 0
+
+    def emit(self, out: list[str], nl: str) -> None:
+        out.append(self.body)
+        out.append(self.terminator)
+        out.append(nl if self.newline is None else self.newline)
+
+    @property
+    def content(self) -> str:
+        """The body as BuildKit hands it to the build (leading tabs removed for ``<<-``)."""
+        if not self.chomp:
+            return self.body
+        return "\n".join(line.lstrip("\t") for line in self.body.split("\n"))
+
+
+@dataclass(frozen=True, eq=False)
+class Instruction(Node):
+    """One Dockerfile instruction with the lines above it.
+
+    ``parts`` hold everything after the keyword on the logical line: plain text pieces and
+    ``Continuation`` nodes.  ``escape`` is the escape character in force for the file.
+    """
+
+    keyword: str
+    parts: tuple[Part, ...] = ()
+    newline: str | None = None
+    heredocs: tuple[Heredoc, ...] = ()
+    leading: tuple[Line, ...] = ()
+    indent: str = ""
+    escape: str = "\\"
+
+    def emit(self, out: list[str], nl: str) -> None:
+        for line in self.leading:
+            line.emit(out, nl)
+        self.emit_own(out, nl)
+
+    def emit_own(self, out: list[str], nl: str) -> None:
+        """The instruction without its leading lines."""
+        out.append(self.indent)
+        out.append(self.keyword)
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                part.emit(out, nl)
+        out.append(nl if self.newline is None else self.newline)
+        for doc in self.heredocs:
+            doc.emit(out, nl)
+
+    @property
+    def text(self) -> str:
+        """The instruction's own source (no leading lines); shell-word offsets index this."""
+        out: list[str] = []
+        self.emit_own(out, "\n")
+        return "".join(out)
+
+    def children(self) -> tuple[Node, ...]:
+        return (
+            *self.leading,
+            *(p for p in self.parts if not isinstance(p, str)),
+            *self.heredocs,
+        )
+
+    @cached_property
+    def sem(self) -> Semantics:
+        """The BuildKit view of this instruction (computed once, on first use)."""
+        from slimfix.cst.semantics import analyse
+
+        return analyse(self)
+
+    # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
+    @property
+    def name(self) -> str:
+        return self.sem.keyword
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        return self.sem.value
+
+    @property
+    def is_json(self) -> bool:
+        return self.sem.json
+
+    @property
+    def flags(self):
+        return self.sem.flags
+
+    @property
+    def comments(self) -> tuple[str, ...]:
+        return tuple(line.text.strip() for line in self.leading if line.is_comment)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Header(Node):
+    """The start of the file: an optional byte-order mark and the parser directives."""
+
+    bom: str = ""
+    directives: tuple[Line, ...] = ()
+
+    def emit(self, out: list[str], nl: str) -> None:
+        out.append(self.bom)
+        for line in self.directives:
+            line.emit(out, nl)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.directives
+
+
+@dataclass(frozen=True, eq=False)
+class Dockerfile(Node):
+    header: Header
+    instructions: tuple[Instruction, ...] = ()
+    footer: tuple[Line, ...] = ()
+    default_newline: str = "\n"
+
+    def emit(self, out: list[str], nl: str) -> None:
+        nl = self.default_newline
+        self.header.emit(out, nl)
+        for instr in self.instructions:
+            instr.emit(out, nl)
+        for line in self.footer:
+            line.emit(out, nl)
+
+    @cached_property
+    def code(self) -> str:  # type: ignore[override]
+        out: list[str] = []
+        self.emit(out, self.default_newline)
+        return "".join(out)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.header, *self.instructions, *self.footer)
+
+    @property
+    def newline(self) -> str:
+        """The newline new lines should use: the file's first one."""
+        return self.default_newline
+
+    @property
+    def escape(self) -> str:
+        return self.instructions[0].escape if self.instructions else directive_escape(self)
+
+    @cached_property
+    def directives(self) -> dict[str, str]:
+        from slimfix.cst.parser import directive_of
+
+        found: dict[str, str] = {}
+        for line in self.header.directives:
+            name_value = directive_of(line.text)
+            if name_value:
+                found[name_value[0]] = name_value[1]
+        return found
+
+    @cached_property
+    def offsets(self) -> dict[int, tuple[int, int]]:
+        """Start and end offset of every instruction and line node, keyed by ``id(node)``.
+
+        Computed by re-running code generation, as LibCST's PositionProvider does, so it never
+        goes stale: a new tree has its own.
+        """
+        spans: dict[int, tuple[int, int]] = {}
+        pos = len(self.header.code)
+        nl = self.default_newline
+        for instr in self.instructions:
+            start = pos
+            for line in instr.leading:
+                out: list[str] = []
+                line.emit(out, nl)
+                end = pos + sum(map(len, out))
+                spans[id(line)] = (pos, end)
+                pos = end
+            out = []
+            instr.emit_own(out, nl)
+            own = sum(map(len, out))
+            spans[id(instr)] = (start, pos + own)
+            spans[-id(instr)] = (pos, pos + own)  # without the leading lines
+            pos += own
+        for line in self.footer:
+            out = []
+            line.emit(out, nl)
+            spans[id(line)] = (pos, pos + sum(map(len, out)))
+            pos += sum(map(len, out))
+        return spans
+
+    def span(self, node: Node, *, own: bool = False) -> tuple[int, int]:
+        """Offsets of ``node`` in ``code``; ``own=True`` leaves out an instruction's leading lines."""
+        return self.offsets[-id(node) if own else id(node)]
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        code = self.code
+        find = code.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and 1-based column (in characters) of an offset in ``code``."""
+        from bisect import bisect_right
+
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def lines_of(self, instr: Instruction) -> tuple[int, int]:
+        """First and last physical line of an instruction (its leading lines left out)."""
+        start, end = self.span(instr, own=True)
+        return self.position(start)[0], self.position(max(end - 1, start))[0]
+
+    @cached_property
+    def stages(self) -> tuple[Stage, ...]:
+        stages: list[Stage] = []
+        current: list[Instruction] = []
+        for instr in self.instructions:
+            if instr.name == "FROM":
+                if stages or current:
+                    _close(stages, current)
+                current = [instr]
+            else:
+                current.append(instr)
+        if current:
+            _close(stages, current)
+        return tuple(stages)
+
+    @cached_property
+    def stage_index(self) -> dict[int, Stage]:
+        return {id(i): stage for stage in self.stages for i in stage.instructions}
+
+    def stage_of(self, instr: Instruction) -> Stage:
+        return self.stage_index[id(instr)]
+
+    def walk(self) -> Iterator[Node]:
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children()))
+
+    def replace(self, old: Instruction, *new: Instruction) -> Dockerfile:
+        """A new tree with ``old`` swapped for ``new`` (none: deleted), sharing other nodes."""
+        items: list[Instruction] = []
+        for instr in self.instructions:
+            if instr is old:
+                items.extend(new)
+            else:
+                items.append(instr)
+        return dataclasses.replace(self, instructions=tuple(items))
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """A build stage: the instructions from one ``FROM`` to the next (the first may have none)."""
+
+    index: int
+    instructions: tuple[Instruction, ...]
+
+    @property
+    def from_(self) -> Instruction | None:
+        first = self.instructions[0] if self.instructions else None
+        return first if first is not None and first.name == "FROM" else None
+
+    @property
+    def name(self) -> str | None:
+        """The stage name from ``FROM image AS name`` (lower-cased, as BuildKit compares it)."""
+        f = self.from_
+        if f is None:
+            return None
+        v = f.value
+        if len(v) == 3 and v[1].lower() == "as":
+            return v[2].lower()
+        return None
+
+    @property
+    def base(self) -> str | None:
+        f = self.from_
+        return f.value[0] if f is not None and f.value else None
+
+
+def _close(stages: list[Stage], current: list[Instruction]) -> None:
+    index = len(stages) if current and current[0].name == "FROM" else -1
+    if index == -1:
+        # Instructions before the first FROM (ARG, comments): a stage of their own, index -1.
+        stages.append(Stage(-1, tuple(current)))
+    else:
+        index = sum(1 for s in stages if s.index >= 0)
+        stages.append(Stage(index, tuple(current)))
+    current.clear()
+
+
+def directive_escape(df: Dockerfile) -> str:
+    return df.directives.get("escape", "\\")

@@ -1,0 +1,24 @@
+"""Character classes exactly as BuildKit's Go code uses them."""
+
+from __future__ import annotations
+
+import re
+
+# Go's unicode.IsSpace: ASCII blanks, NEL, NBSP and the Unicode White_Space characters.
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE_SET = frozenset(GO_SPACE)
+# BuildKit's reWhitespace / tokenWhitespace: `[\t\v\f\r ]+`
+WHITESPACE = re.compile(r"[\t\v\f\r ]+")
+NOT_WHITESPACE = re.compile(r"[^\t\v\f\r ]+")
+
+
+def is_go_space(ch: str) -> bool:
+    return ch in _GO_SPACE_SET
+
+
+def go_lstrip(s: str) -> str:
+    return s.lstrip(GO_SPACE)
+
+
+def go_strip(s: str) -> str:
+    return s.strip(GO_SPACE)

@@ -1,0 +1,243 @@
+"""Diagnostics, fixes, and the fix loop.
+
+Transforms are pure ``check(ctx) -> Iterator[Diagnostic]`` functions.  The engine keeps the
+fixes allowed at the requested safety level, applies those that do not overlap, re-parses and
+repeats until nothing changes (at most ``MAX_PASSES``), then verifies the result the way black
+does: it re-parses and round-trips, and one more single pass changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from slimfix.cst import Dockerfile, Instruction, parse
+from slimfix.errors import VerificationError
+from slimfix.shell import TextEdit
+
+MAX_PASSES = 12
+
+
+class Safety(enum.IntEnum):
+    DISPLAY_ONLY = 0  # shown, never applied
+    UNSAFE = 1  # applied with --unsafe-fixes
+    SAFE = 2  # applied by --write, --diff and format-on-save
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``code[start:end]`` of the whole file with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safety: Safety
+    title: str
+
+    def applies(self, unsafe_fixes: bool) -> bool:
+        return self.safety >= (Safety.UNSAFE if unsafe_fixes else Safety.SAFE)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    start: int  # offsets in the file's text
+    end: int
+    fix: Fix | None = None
+    instruction: Instruction | None = field(default=None, compare=False)
+    line: int = 0  # filled in by ``locate``
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: frozenset[str] | None = None  # codes or prefixes; None: all
+    ignore: frozenset[str] = frozenset()
+    unsafe_fixes: bool = False
+    cache: str = "clean"  # clean | mounts
+    cache_stages: tuple[tuple[str, str], ...] = ()  # per-stage override of ``cache``
+    context: Path | None = None  # the build context folder
+
+    def enabled(self, code: str) -> bool:
+        if any(code.startswith(p) for p in self.ignore):
+            return False
+        return self.select is None or any(code.startswith(p) for p in self.select)
+
+    def cache_for(self, stage_name: str | None) -> str:
+        for name, mode in self.cache_stages:
+            if stage_name is not None and name.lower() == stage_name:
+                return mode
+        return self.cache
+
+
+@dataclass
+class Context:
+    """What a transform sees: the tree, the settings, and helpers to build diagnostics."""
+
+    df: Dockerfile
+    settings: Settings
+    path: Path | None = None
+    code: str = ""
+
+    def diagnostic(
+        self,
+        instr: Instruction,
+        message: str,
+        edits: Iterable[TextEdit] | None = None,
+        safety: Safety = Safety.SAFE,
+        title: str = "",
+        at: tuple[int, int] | None = None,
+        file_edits: Iterable[Edit] = (),
+    ) -> Diagnostic:
+        """A diagnostic on ``instr``; ``edits`` and ``at`` are offsets in ``instr.text``."""
+        base, end = self.df.span(instr, own=True)
+        start, stop = (base + at[0], base + at[1]) if at else (base, end)
+        fix_edits = [Edit(base + e.start, base + e.end, e.new) for e in (edits or ())]
+        fix_edits.extend(file_edits)
+        fix = Fix(tuple(fix_edits), safety, title or message) if fix_edits else None
+        return Diagnostic(self.code, message, start, stop, fix, instr)
+
+    def replace(self, instr: Instruction, text: str) -> Edit:
+        """An edit that swaps the instruction's own text (its leading comments stay)."""
+        start, end = self.df.span(instr, own=True)
+        return Edit(start, end, text)
+
+    def insert_after(self, instr: Instruction, text: str) -> Edit:
+        """Insert whole lines after ``instr`` (``text`` ends with a newline)."""
+        _, end = self.df.span(instr)
+        code = self.df.code
+        if end and code[end - 1] != "\n":
+            text = self.df.newline + text.rstrip("\r\n")
+        return Edit(end, end, text)
+
+    def insert_before(self, instr: Instruction, text: str, *, above_comments: bool = False) -> Edit:
+        """Insert whole lines before ``instr`` (below its leading comments unless asked)."""
+        start = self.df.span(instr)[0] if above_comments else self.df.span(instr, own=True)[0]
+        return Edit(start, start, text)
+
+
+def transforms():
+    """The transform modules, in code order (imported on first use)."""
+    from slimfix.transforms import load_all
+
+    return load_all()
+
+
+def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> list[Diagnostic]:
+    """One pass of every enabled transform over a parsed file, suppressions applied."""
+    from slimfix import pragmas
+
+    prag = pragmas.scan(df)
+    if prag.skip_file:
+        return []
+    found: list[Diagnostic] = []
+    for module in transforms():
+        if not settings.enabled(module.CODE):
+            continue
+        ctx = Context(df, settings, path, module.CODE)
+        found.extend(module.check(ctx))
+    kept = [d for d in found if not prag.suppressed(d)]
+    if settings.enabled(pragmas.CODE):
+        kept.extend(prag.unused(df))
+    kept.sort(key=lambda d: (d.start, d.code))
+    return [locate(df, d) for d in kept]
+
+
+def locate(df: Dockerfile, d: Diagnostic) -> Diagnostic:
+    import dataclasses
+
+    line, col = df.position(d.start)
+    end_line, end_col = df.position(max(d.start, d.end - 1))
+    return dataclasses.replace(d, line=line, column=col, end_line=end_line, end_column=end_col + 1)
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
+    """Apply the fixes whose edits overlap no earlier applied edit; return the text and them."""
+    taken: list[tuple[int, int]] = []
+    applied: list[Fix] = []
+    for fix in sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0)):
+        if any(_overlaps(e, t) for e in fix.edits for t in taken):
+            continue
+        taken.extend((e.start, e.end) for e in fix.edits)
+        applied.append(fix)
+    edits = sorted((e for f in applied for e in f.edits), key=lambda e: (e.start, e.end), reverse=True)
+    out = text
+    for e in edits:
+        out = out[: e.start] + e.text + out[e.end :]
+    return out, applied
+
+
+def _overlaps(e: Edit, span: tuple[int, int]) -> bool:
+    s, t = span
+    if e.start == e.end or s == t:  # an insertion conflicts with anything touching its point
+        return s <= e.start <= t or e.start <= s <= e.end
+    return e.start < t and s < e.end
+
+
+@dataclass
+class FixResult:
+    source: str
+    output: str
+    applied: list[Diagnostic]  # what was fixed, over all passes
+    remaining: list[Diagnostic]  # what is still reported on the output
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.source
+
+
+def one_pass(text: str, settings: Settings, path: Path | None = None) -> tuple[str, list[Diagnostic], list[Diagnostic]]:
+    df = parse(text)
+    diags = check_tree(df, settings, path)
+    fixes = [d.fix for d in diags if d.fix is not None and d.fix.applies(settings.unsafe_fixes)]
+    if not fixes:
+        return text, [], diags
+    out, applied = apply_fixes(text, fixes)
+    chosen = {id(f) for f in applied}
+    return out, [d for d in diags if d.fix is not None and id(d.fix) in chosen], diags
+
+
+def fix_text(text: str, settings: Settings | None = None, path: Path | None = None) -> FixResult:
+    """Fix until stable, then verify; raises ``SlimfixSyntaxError`` or ``VerificationError``."""
+    settings = settings or Settings()
+    df = parse(text)
+    if df.code != text:
+        raise VerificationError("the parser lost bytes of this file; refusing to rewrite it")
+    current = text
+    applied: list[Diagnostic] = []
+    for _ in range(MAX_PASSES):
+        out, fixed, diags = one_pass(current, settings, path)
+        if not fixed:
+            return FixResult(text, current, applied, diags)
+        try:
+            again = parse(out)
+        except Exception as exc:  # a fix produced text that does not parse: a slimfix bug
+            codes = ", ".join(sorted({d.code for d in fixed}))
+            raise VerificationError(f"a fix by {codes} produced an unparsable file ({exc}); nothing written") from None
+        if again.code != out:
+            raise VerificationError("a rewrite does not round-trip; nothing written")
+        applied.extend(fixed)
+        current = out
+    codes = ", ".join(sorted({d.code for d in applied}))
+    raise VerificationError(f"fixes did not converge after {MAX_PASSES} passes ({codes}); nothing written")
+
+
+def check_text(text: str, settings: Settings | None = None, path: Path | None = None) -> list[Diagnostic]:
+    return check_tree(parse(text), settings or Settings(), path)
+
+
+def iter_runs(df: Dockerfile) -> Iterator[Instruction]:
+    """Every RUN, ONBUILD RUN included."""
+    for instr in df.instructions:
+        if instr.sem.command.keyword == "RUN":
+            yield instr

@@ -1,0 +1,124 @@
+"""SF900 unused-suppression, and the suppression comments themselves.
+
+## What it does
+Reads ``# slimfix: ignore=SF101,SF102`` (or ``# slimfix: ignore`` for every code) in the
+comment lines directly above an instruction, ``# slimfix: skip-file`` anywhere in the file,
+and hadolint's ``# hadolint ignore=DL3009`` / ``# hadolint global ignore=...`` for the codes
+that match ours.  Reports a slimfix suppression that suppressed nothing.
+
+## Why is this bad?
+A stale suppression hides the next real finding on that instruction.
+
+## Fix safety
+Display only: removing a comment is the author's call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from slimfix.cst import Dockerfile, Instruction
+
+CODE = "SF900"
+
+# hadolint's rule codes and the slimfix transform that covers the same finding
+HADOLINT = {
+    "DL3009": "SF101",
+    "DL3014": "SF101",
+    "DL3015": "SF101",
+    "DL3019": "SF101",
+    "DL3042": "SF102",
+    "DL3025": "SF401",
+    "DL3000": "SF403",
+}
+_SLIMFIX = re.compile(r"^#\s*slimfix:\s*(skip-file|ignore)\b(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
+_HADOLINT = re.compile(r"^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)$")
+ALL = "*"
+
+
+@dataclass
+class Suppression:
+    instr: Instruction | None  # None: file-wide
+    codes: frozenset[str]  # ALL for every code
+    offset: int  # where the comment is
+    mine: bool  # a slimfix comment (hadolint ones are never reported unused)
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, code: str) -> bool:
+        return ALL in self.codes or code in self.codes
+
+
+@dataclass
+class Pragmas:
+    skip_file: bool = False
+    by_instr: dict[int, list[Suppression]] = field(default_factory=dict)
+    file_wide: list[Suppression] = field(default_factory=list)
+
+    def suppressed(self, d) -> bool:
+        hit = False
+        for s in [*self.file_wide, *self.by_instr.get(id(d.instruction), ())]:
+            if s.covers(d.code):
+                s.used.add(d.code)
+                hit = True
+        return hit
+
+    def unused(self, df: Dockerfile):
+        from slimfix.engine import Diagnostic
+
+        for sups in self.by_instr.values():
+            for s in sups:
+                if s.mine and not s.used:
+                    what = "any finding" if ALL in s.codes else ", ".join(sorted(s.codes))
+                    yield Diagnostic(CODE, f"unused suppression: nothing here triggers {what}", s.offset, s.offset + 1, None, s.instr)
+
+
+def _codes(spec: str | None) -> frozenset[str]:
+    if not spec:
+        return frozenset({ALL})
+    return frozenset(c.strip().upper() for c in spec.split(",") if c.strip())
+
+
+def scan(df: Dockerfile) -> Pragmas:
+    prag = Pragmas()
+    for instr in df.instructions:
+        start, _ = df.span(instr)
+        pos = start
+        # only the comment block directly above the instruction counts
+        block: list[tuple[str, int]] = []
+        for line in instr.leading:
+            text = line.text.strip()
+            if text.startswith("#") and "skip-file" in text and _SLIMFIX.match(text):
+                prag.skip_file = True
+            if text.startswith("#"):
+                block.append((text, pos))
+            else:
+                block = []
+            pos += len(line.text) + len(line.newline or "")
+        for text, offset in block:
+            _read(prag, text, offset, instr)
+    for line in df.footer:
+        text = line.text.strip()
+        if _SLIMFIX.match(text) and "skip-file" in text:
+            prag.skip_file = True
+    return prag
+
+
+def _read(prag: Pragmas, text: str, offset: int, instr: Instruction) -> None:
+    m = _SLIMFIX.match(text)
+    if m:
+        if m.group(1) == "skip-file":
+            prag.skip_file = True
+            return
+        prag.by_instr.setdefault(id(instr), []).append(Suppression(instr, _codes(m.group(2)), offset, True))
+        return
+    m = _HADOLINT.match(text)
+    if m:
+        ours = frozenset(HADOLINT[c] for c in _codes(m.group(2)) if c in HADOLINT)
+        if not ours:
+            return
+        sup = Suppression(None if m.group(1) else instr, ours, offset, False)
+        if m.group(1):
+            prag.file_wide.append(sup)
+        else:
+            prag.by_instr.setdefault(id(instr), []).append(sup)

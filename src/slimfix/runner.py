@@ -1,0 +1,240 @@
+"""What the command line does, without the command-line framework (black's layering).
+
+``fix_source`` is the pure core; ``process_file`` and ``process_stdin`` add I/O; ``run`` walks
+the paths and returns the exit code: 0 clean or written, 1 changes pending under
+``--check``/``--diff``, 2 for a usage error, unreadable or unparsable input.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from slimfix.engine import Diagnostic, FixResult, Settings, fix_text
+from slimfix.errors import SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
+from slimfix.io import decode, unified_diff, write_atomic
+
+DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
+
+
+class Mode(enum.Enum):
+    DIFF = "diff"
+    CHECK = "check"
+    WRITE = "write"
+
+
+@dataclass
+class Options:
+    paths: list[str]
+    mode: Mode | None = None  # None: --diff for files, the fixed text for stdin
+    unsafe_fixes: bool | None = None
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] | None = None
+    stdin_filename: str | None = None
+    context: Path | None = None
+    cache: str | None = None
+    config: Path | None = None
+    output_format: str = "text"
+    quiet: bool = False
+
+
+@dataclass
+class Report:
+    """What happened to every file, for the exit code and the machine-readable outputs."""
+
+    changed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    diagnostics: list[tuple[str, Diagnostic]] = field(default_factory=list)
+
+    def exit_code(self, mode: Mode) -> int:
+        if self.errors:
+            return 2
+        if self.changed and mode is not Mode.WRITE:
+            return 1
+        return 0
+
+
+def is_dockerfile_name(name: str) -> bool:
+    if name in DOCKERFILE_NAMES:
+        return True
+    if name.endswith(".dockerignore"):
+        return False
+    return name.endswith((".Dockerfile", ".dockerfile", ".Containerfile")) or name.startswith(
+        ("Dockerfile.", "Containerfile.")
+    )
+
+
+def find_dockerfiles(root: Path) -> list[Path]:
+    """Dockerfiles below a folder, skipping VCS, virtual-env and dependency folders."""
+    try:
+        from slimfix.compose import discover
+    except ImportError:  # pragma: no cover - the module is part of the package
+        discover = None
+    if discover is not None:
+        return sorted({t.dockerfile for t in discover(root)})
+    found: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        if any(part in (".git", "node_modules", ".venv", "venv") for part in path.relative_to(root).parts):
+            continue
+        if path.is_file() and is_dockerfile_name(path.name):
+            found.append(path)
+    return found
+
+
+def settings_for(options: Options, path: Path | None) -> Settings:
+    """Defaults < the nearest configuration file < the command-line flags."""
+    from slimfix.config import load_settings
+
+    base = load_settings(path, options.config)
+    changes: dict[str, object] = {}
+    if options.unsafe_fixes is not None:
+        changes["unsafe_fixes"] = options.unsafe_fixes
+    if options.select is not None:
+        changes["select"] = options.select
+    if options.ignore is not None:
+        changes["ignore"] = base.ignore | options.ignore
+    if options.cache is not None:
+        changes["cache"] = options.cache
+    if options.context is not None:
+        changes["context"] = options.context
+    elif path is not None and base.context is None:
+        changes["context"] = path.parent
+    import dataclasses
+
+    return dataclasses.replace(base, **changes) if changes else base
+
+
+def fix_source(text: str, settings: Settings, path: Path | None = None) -> FixResult:
+    return fix_text(text, settings, path)
+
+
+def _error(report: Report, name: str, exc: BaseException, err: TextIO) -> None:
+    if isinstance(exc, (SlimfixSyntaxError, SlimfixDecodeError)):
+        msg = f"{name}:{exc.line}:{exc.column}: {exc.reason}"
+    else:
+        msg = f"{name}: {exc}"
+    report.errors.append(msg)
+    err.write(f"error: {msg}\n")
+
+
+def process_file(path: Path, options: Options, report: Report, out: TextIO, err: TextIO) -> None:
+    name = str(path)
+    try:
+        settings = settings_for(options, path)
+        if settings_excluded(settings, path):
+            return
+        text = decode(path.read_bytes())
+        result = fix_source(text, settings, path)
+    except (OSError, SlimfixError) as exc:
+        _error(report, name, exc, err)
+        return
+    _report(result, name, options, report, out, err)
+    if result.changed:
+        report.changed.append(name)
+        if options.mode is Mode.WRITE:
+            try:
+                write_atomic(path, result.output)
+            except OSError as exc:
+                _error(report, name, exc, err)
+                return
+            if not options.quiet:
+                err.write(f"fixed {len(result.applied)} finding(s) in {name}\n")
+        elif options.mode is Mode.CHECK:
+            if not options.quiet:
+                err.write(f"would rewrite {name}\n")
+        else:
+            out.write(unified_diff(result.source, result.output, name))
+
+
+def settings_excluded(settings: Settings, path: Path) -> bool:
+    return getattr(settings, "excluded", lambda p: False)(path)
+
+
+def _report(result: FixResult, name: str, options: Options, report: Report, out: TextIO, err: TextIO) -> None:
+    """Remember the findings; outside --check, print the ones left unfixed to stderr."""
+    for d in result.remaining:
+        report.diagnostics.append((name, d))
+    if options.mode is Mode.WRITE:
+        for d in result.applied:
+            report.diagnostics.append((name, d))
+    if options.output_format == "text" and not options.quiet and options.mode is not Mode.CHECK:
+        for d in result.remaining:
+            if d.fix is None or not d.fix.applies(bool(options.unsafe_fixes)):
+                err.write(f"{name}:{d.line}:{d.column}: {d.code} {d.message}{_hint(d)}\n")
+
+
+def _hint(d: Diagnostic) -> str:
+    if d.fix is None:
+        return ""
+    from slimfix.engine import Safety
+
+    return " (fixable with --unsafe-fixes)" if d.fix.safety == Safety.UNSAFE else ""
+
+
+def process_stdin(options: Options, report: Report, out: TextIO, err: TextIO, data: bytes) -> None:
+    """Formatter mode: fixed text on stdout; on any error the input unchanged, exit 2."""
+    name = options.stdin_filename or "-"
+    path = Path(options.stdin_filename) if options.stdin_filename else None
+    try:
+        text = decode(data)
+    except SlimfixDecodeError as exc:
+        _error(report, name, exc, err)
+        _echo_bytes(out, data)
+        return
+    try:
+        settings = settings_for(options, path)
+        result = fix_source(text, settings, path)
+    except SlimfixError as exc:
+        _error(report, name, exc, err)
+        out.write(text)
+        return
+    _report(result, name, options, report, out, err)
+    if result.changed and options.mode in (Mode.CHECK, Mode.DIFF):
+        report.changed.append(name)
+    if options.mode is Mode.DIFF:
+        out.write(unified_diff(result.source, result.output, name))
+    elif options.mode is not Mode.CHECK:
+        out.write(result.output)
+
+
+def _echo_bytes(out: TextIO, data: bytes) -> None:
+    """Give an editor its buffer back byte for byte, even when it is not UTF-8."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        out.write(data.decode("utf-8", "surrogateescape"))
+
+def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    report = Report()
+    if not options.paths:
+        err.write("slimfix: no path given (a Dockerfile, a folder, or '-' for stdin); see slimfix --help\n")
+        return 2
+    for raw in options.paths:
+        if raw == "-":
+            data = stdin if stdin is not None else sys.stdin.buffer.read()
+            process_stdin(options, report, out, err, data)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = find_dockerfiles(path)
+            if not files and not options.quiet:
+                err.write(f"slimfix: no Dockerfile found in {raw}\n")
+            for f in files:
+                process_file(f, options, report, out, err)
+        elif path.exists():
+            process_file(path, options, report, out, err)
+        else:
+            _error(report, raw, FileNotFoundError("no such file or folder"), err)
+    if options.output_format != "text" or (options.mode is Mode.CHECK and not options.quiet):
+        from slimfix.output import render
+
+        out.write(render(options.output_format, report.diagnostics, options))
+    return report.exit_code(options.mode)
