@@ -20,9 +20,10 @@ from slimfix.errors import SlimfixSyntaxError
 BOM = "\ufeff"
 _DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", re.S)
 _KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+# BuildKit: the escape char, then only blanks, not itself escaped (``echo \\\\`` does not continue)
 _CONTINUATION = {
-    "\\": re.compile(r"\\([ \t]*)$"),
-    "`": re.compile(r"`([ \t]*)$"),
+    "\\": re.compile(r"(?:^|(?<=[^\\]))\\([ \t]*)$"),
+    "`": re.compile(r"(?:^|(?<=[^`]))`([ \t]*)$"),
 }
 _NOT_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
 

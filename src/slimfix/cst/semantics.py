@@ -25,6 +25,9 @@ KEYWORDS = frozenset(
 HEREDOC_KEYWORDS = frozenset({"ADD", "COPY", "RUN"})
 
 
+_BYTE_SPACE = frozenset(b"\t\n\v\f\r \x85\xa0")
+
+
 class SemanticError(ValueError):
     """BuildKit's parser rejects the instruction; ``offset`` is in the logical line."""
 
@@ -137,52 +140,74 @@ def _skip_go_space(line: str, i: int, end: int) -> int:
 
 
 def _extract_flags(line: str, pos: int, end: int) -> tuple[tuple[Flag, ...], int]:
-    """BuildKit's ``extractBuilderFlags``: leading ``--words``; returns flags and where args start."""
+    """BuildKit's ``extractBuilderFlags``: leading ``--words``; returns flags and where args start.
+
+    BuildKit walks UTF-8 bytes here and tests ``unicode.IsSpace(rune(byte))``, so the bytes
+    0x85 and 0xA0 (inside multi-byte characters) count as blanks and a flag word is built
+    byte by byte; we do the same so the arguments start where BuildKit's do.
+    """
+    seg = line[pos:end]
+    data = seg.encode("utf-8", "surrogatepass")
+    if len(data) == len(seg):
+        char_at = None
+    else:
+        char_at = [0] * (len(data) + 1)
+        k = 0
+        for ci, ch in enumerate(seg):
+            for _ in range(len(ch.encode("utf-8", "surrogatepass"))):
+                char_at[k] = ci
+                k += 1
+        char_at[len(data)] = len(seg)
+
+    def at(b: int) -> int:
+        return pos + (b if char_at is None else char_at[b])
+
     flags: list[Flag] = []
-    i = pos
+    n = len(data)
+    i = 0
     while True:
-        while i < end and is_go_space(line[i]):
+        while i < n and data[i] in _BYTE_SPACE:
             i += 1
-        if i >= end:
+        if i >= n:
             return tuple(flags), end
-        if not (line[i] == "-" and i + 1 < end and line[i + 1] == "-"):
-            return tuple(flags), i
+        if not (data[i] == 0x2D and i + 1 < n and data[i + 1] == 0x2D):
+            return tuple(flags), at(i)
         word_start = i
-        word: list[str] = []
+        word = bytearray()
         blank_ok = False
-        quote = ""
-        while i < end:
-            ch = line[i]
+        quote = 0
+        while i < n:
+            ch = data[i]
             if quote:
                 if ch == quote:
-                    quote = ""
-                elif ch == "\\":
-                    if i + 1 == end:
+                    quote = 0
+                elif ch == 0x5C:  # backslash
+                    if i + 1 == n:
                         i += 1
                         break
                     i += 1
-                    word.append(line[i])
+                    word.append(data[i])
                 else:
                     word.append(ch)
                 i += 1
                 continue
-            if is_go_space(ch):
+            if ch in _BYTE_SPACE:
                 break
-            if ch in "'\"":
+            if ch in (0x22, 0x27):
                 quote, blank_ok = ch, True
-            elif ch == "\\":
-                if i + 1 < end:
+            elif ch == 0x5C:
+                if i + 1 < n:
                     i += 1
-                    word.append(line[i])
+                    word.append(data[i])
             else:
                 word.append(ch)
             i += 1
-        text = "".join(word)
+        text = word.decode("latin-1")  # Go: string(rune(byte)) per byte
         if text == "--":
-            return tuple(flags), i
+            return tuple(flags), at(i)
         if blank_ok or text:
             name, eq, value = text[2:].partition("=")
-            flags.append(Flag(name, value if eq else None, text, word_start, i))
+            flags.append(Flag(name, value if eq else None, text, at(word_start), at(i)))
 
 
 def parse_words(rest: str, escape: str) -> list[str]:
