@@ -66,7 +66,7 @@ def fix(
         raise typer.Exit(2)
     options = Options(
         paths=list(paths or []),
-        mode=chosen[0] if chosen else Mode.DIFF,
+        mode=chosen[0] if chosen else None,
         unsafe_fixes=unsafe_fixes,
         select=_codes(select),
         ignore=_codes(ignore),

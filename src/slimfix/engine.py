@@ -190,6 +190,7 @@ class FixResult:
     output: str
     applied: list[Diagnostic]  # what was fixed, over all passes
     remaining: list[Diagnostic]  # what is still reported on the output
+    found: list[Diagnostic] = field(default_factory=list)  # the first pass's findings, on the source
 
     @property
     def changed(self) -> bool:
@@ -215,10 +216,13 @@ def fix_text(text: str, settings: Settings | None = None, path: Path | None = No
         raise VerificationError("the parser lost bytes of this file; refusing to rewrite it")
     current = text
     applied: list[Diagnostic] = []
+    found: list[Diagnostic] | None = None
     for _ in range(MAX_PASSES):
         out, fixed, diags = one_pass(current, settings, path)
+        if found is None:
+            found = diags
         if not fixed:
-            return FixResult(text, current, applied, diags)
+            return FixResult(text, current, applied, diags, found)
         try:
             again = parse(out)
         except Exception as exc:  # a fix produced text that does not parse: a slimfix bug

@@ -7,15 +7,18 @@ the paths and returns the exit code: 0 clean or written, 1 changes pending under
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from slimfix.compose import ComposeError, discover
 from slimfix.engine import Diagnostic, FixResult, Settings, fix_text
-from slimfix.errors import SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
+from slimfix.errors import ConfigError, SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
 from slimfix.io import decode, unified_diff, write_atomic
+from slimfix.side_files import SideFiles
 
 DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
 
@@ -67,23 +70,6 @@ def is_dockerfile_name(name: str) -> bool:
     )
 
 
-def find_dockerfiles(root: Path) -> list[Path]:
-    """Dockerfiles below a folder, skipping VCS, virtual-env and dependency folders."""
-    try:
-        from slimfix.compose import discover
-    except ImportError:  # pragma: no cover - the module is part of the package
-        discover = None
-    if discover is not None:
-        return sorted({t.dockerfile for t in discover(root)})
-    found: list[Path] = []
-    for path in sorted(root.rglob("*")):
-        if any(part in (".git", "node_modules", ".venv", "venv") for part in path.relative_to(root).parts):
-            continue
-        if path.is_file() and is_dockerfile_name(path.name):
-            found.append(path)
-    return found
-
-
 def settings_for(options: Options, path: Path | None) -> Settings:
     """Defaults < the nearest configuration file < the command-line flags."""
     from slimfix.config import load_settings
@@ -114,23 +100,41 @@ def fix_source(text: str, settings: Settings, path: Path | None = None) -> FixRe
 def _error(report: Report, name: str, exc: BaseException, err: TextIO) -> None:
     if isinstance(exc, (SlimfixSyntaxError, SlimfixDecodeError)):
         msg = f"{name}:{exc.line}:{exc.column}: {exc.reason}"
+    elif isinstance(exc, ConfigError):
+        msg = f"{exc.path}:{exc.line}: {exc.reason} (configuration for {name})"
+    elif isinstance(exc, ComposeError):
+        msg = str(exc)  # names the Compose file and line
     else:
         msg = f"{name}: {exc}"
     report.errors.append(msg)
     err.write(f"error: {msg}\n")
 
 
-def process_file(path: Path, options: Options, report: Report, out: TextIO, err: TextIO) -> None:
+def process_file(
+    path: Path,
+    options: Options,
+    report: Report,
+    out: TextIO,
+    err: TextIO,
+    side: SideFiles | None = None,
+    context: Path | None = None,  # a Compose file's build context for it
+) -> None:
     name = str(path)
     try:
         settings = settings_for(options, path)
-        if settings_excluded(settings, path):
+        if context is not None and options.context is None:
+            settings = dataclasses.replace(settings, context=context)
+        if settings_excluded(options, path):
             return
         text = decode(path.read_bytes())
         result = fix_source(text, settings, path)
     except (OSError, SlimfixError) as exc:
         _error(report, name, exc, err)
+        if side is not None:
+            side.failed(path, options.context or context or path.parent)
         return
+    if side is not None:
+        side.add(path, settings, result)
     _report(result, name, options, report, out, err)
     if result.changed:
         report.changed.append(name)
@@ -149,17 +153,22 @@ def process_file(path: Path, options: Options, report: Report, out: TextIO, err:
             out.write(unified_diff(result.source, result.output, name))
 
 
-def settings_excluded(settings: Settings, path: Path) -> bool:
-    return getattr(settings, "excluded", lambda p: False)(path)
+def settings_excluded(options: Options, path: Path) -> bool:
+    from slimfix.config import is_excluded
+
+    return is_excluded(path, options.config)
 
 
 def _report(result: FixResult, name: str, options: Options, report: Report, out: TextIO, err: TextIO) -> None:
-    """Remember the findings; outside --check, print the ones left unfixed to stderr."""
-    for d in result.remaining:
-        report.diagnostics.append((name, d))
+    """Remember the findings; outside --check, print the ones left unfixed to stderr.
+
+    Under --write the report lists what was fixed and what is left (positions in the new
+    text); otherwise what the source has (positions in the file as it is).
+    """
     if options.mode is Mode.WRITE:
-        for d in result.applied:
-            report.diagnostics.append((name, d))
+        report.diagnostics.extend((name, d) for d in [*result.applied, *result.remaining])
+    else:
+        report.diagnostics.extend((name, d) for d in result.found)
     if options.output_format == "text" and not options.quiet and options.mode is not Mode.CHECK:
         for d in result.remaining:
             if d.fix is None or not d.fix.applies(bool(options.unsafe_fixes)):
@@ -217,6 +226,7 @@ def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None,
     if not options.paths:
         err.write("slimfix: no path given (a Dockerfile, a folder, or '-' for stdin); see slimfix --help\n")
         return 2
+    side = SideFiles()
     for raw in options.paths:
         if raw == "-":
             data = stdin if stdin is not None else sys.stdin.buffer.read()
@@ -224,15 +234,24 @@ def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None,
             continue
         path = Path(raw)
         if path.is_dir():
-            files = find_dockerfiles(path)
-            if not files and not options.quiet:
+            try:
+                targets = discover(path)
+            except ComposeError as exc:
+                _error(report, raw, exc, err)
+                continue
+            if not targets and not options.quiet:
                 err.write(f"slimfix: no Dockerfile found in {raw}\n")
-            for f in files:
-                process_file(f, options, report, out, err)
+            for t in targets:
+                context = t.context if t.services else None
+                if t.dockerfile in side.done:
+                    side.also(t.dockerfile, context or t.dockerfile.parent)
+                else:
+                    process_file(t.dockerfile, options, report, out, err, side, context)
         elif path.exists():
-            process_file(path, options, report, out, err)
+            process_file(path, options, report, out, err, side)
         else:
             _error(report, raw, FileNotFoundError("no such file or folder"), err)
+    side.flush(options, report, out, err)
     if options.output_format != "text" or (options.mode is Mode.CHECK and not options.quiet):
         from slimfix.output import render
 

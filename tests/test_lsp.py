@@ -1,0 +1,157 @@
+"""The language server, end to end with a real client over stdio (pytest-lsp), and its
+pieces as plain functions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from slimfix.lsp import format_text, minimal_edit, position
+
+NAIVE = "FROM python:3.11-slim\nWORKDIR app\nRUN pip install flask\n"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "slimfix", "lsp"]))
+async def client(lsp_client: LanguageClient, tmp_path_factory):
+    root = tmp_path_factory.mktemp("ws")
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=root.as_uri())
+    )
+    lsp_client.root = root
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def open_doc(client: LanguageClient, text: str, name: str = "Dockerfile") -> str:
+    uri = (client.root / name).as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=text)
+        )
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return uri
+
+
+def apply(text: str, edits: list[types.TextEdit]) -> str:
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+
+    def off(p: types.Position) -> int:
+        line = lines[p.line] if p.line < len(lines) else ""
+        return offsets[p.line] + len(line.encode("utf-16-le")[: p.character * 2].decode("utf-16-le"))
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: off(e.range.start)] + e.new_text + text[off(e.range.end) :]
+    return text
+
+
+def stdin_mode(text: str, root: Path) -> str:
+    r = subprocess.run(
+        [sys.executable, "-m", "slimfix", "-", "--stdin-filename", str(root / "Dockerfile")],
+        input=text.encode(),
+        capture_output=True,
+        check=True,
+    )
+    return r.stdout.decode()
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_actions_and_formatting(client: LanguageClient) -> None:
+    uri = await open_doc(client, NAIVE)
+    diags = client.diagnostics[uri]
+    codes = {d.code for d in diags}
+    assert {"SF403", "SF102"} <= codes
+    workdir = next(d for d in diags if d.code == "SF403")
+    assert (workdir.range.start.line, workdir.range.start.character) == (1, 8)
+    assert workdir.code_description.href.endswith("#sf403")
+
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=workdir.range,
+            context=types.CodeActionContext(diagnostics=[workdir], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    (action,) = actions
+    assert action.kind == types.CodeActionKind.QuickFix
+    fixed_one = apply(NAIVE, action.edit.changes[uri])
+    assert fixed_one == NAIVE.replace("WORKDIR app", "WORKDIR /app")
+
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+        )
+    )
+    assert len(edits) == 1  # one minimal edit
+    assert apply(NAIVE, edits) == stdin_mode(NAIVE, client.root)
+
+    fix_all = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.slimfix"]),
+        )
+    )
+    assert [a.kind for a in fix_all] == ["source.fixAll.slimfix"]
+    assert apply(NAIVE, fix_all[0].edit.changes[uri]) == stdin_mode(NAIVE, client.root)
+
+
+@pytest.mark.asyncio
+async def test_unparsable_document_gets_no_edit(client: LanguageClient) -> None:
+    broken = "FROM python:3.11-slim\nWORKDIR app\nRU\n"
+    uri = await open_doc(client, broken, "broken.Dockerfile")
+    (diag,) = client.diagnostics[uri]
+    assert diag.severity == types.DiagnosticSeverity.Error and "unknown instruction" in diag.message
+    assert diag.range.start.line == 2
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+        )
+    )
+    assert not edits
+
+
+@pytest.mark.asyncio
+async def test_change_republishes(client: LanguageClient) -> None:
+    uri = await open_doc(client, "FROM python:3.11-slim\nWORKDIR /app\n", "c.Dockerfile")
+    assert not client.diagnostics[uri]
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=NAIVE)],
+        )
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert "SF403" in {d.code for d in client.diagnostics[uri]}
+
+
+def test_positions_are_utf16() -> None:
+    text = "LABEL a=\U0001f600 b\nRUN x\n"
+    assert position(text, text.index("b")) == types.Position(line=0, character=11)
+    assert position(text, text.index("RUN")) == types.Position(line=1, character=0)
+
+
+def test_minimal_edit_covers_only_changed_lines() -> None:
+    old = "a\nb\nc\nd\n"
+    (edit,) = minimal_edit(old, "a\nB\nc\nd\n")
+    assert (edit.range.start.line, edit.range.end.line, edit.new_text) == (1, 2, "B\n")
+    assert minimal_edit(old, old) == []
+    assert apply(old, minimal_edit(old, "x\n")) == "x\n"
+    assert apply(old, minimal_edit(old, old + "e")) == old + "e"
+
+
+def test_format_never_half_formats(tmp_path: Path) -> None:
+    uri = (tmp_path / "Dockerfile").as_uri()
+    assert format_text("FROM a\nRUN <<EOF\nno end\n", uri) == []
+    assert apply(NAIVE, format_text(NAIVE, uri)) == stdin_mode(NAIVE, tmp_path)
