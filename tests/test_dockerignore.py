@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slimfix.dockerignore import (
@@ -274,6 +274,30 @@ def test_a_literal_path_pattern_excludes_itself_and_below(path: str) -> None:
     matcher = Matcher(parse_dockerignore(path))
     assert matcher.excluded(path)
     assert matcher.excluded(path + "/child")
+
+
+rule_text = st.sampled_from(["a", "b/c", "*.x", "**/c", "a/**", "a/c", "?", "[ab]", "b", "**/*.x", "c*"])
+small_paths = st.lists(st.sampled_from(["a", "b", "c", "c.x"]), min_size=1, max_size=3).map("/".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    files=st.lists(small_paths, min_size=1, max_size=6), rules=st.lists(st.tuples(st.booleans(), rule_text), max_size=4)
+)
+def test_walk_sends_exactly_what_excluded_allows(
+    tmp_path_factory: pytest.TempPathFactory, files: list[str], rules: list[tuple[bool, str]]
+) -> None:
+    root = tmp_path_factory.mktemp("ctx")
+    created = set()
+    for rel in files:
+        path = root / rel
+        if any(parent.is_file() for parent in path.parents) or path.is_dir():
+            continue  # a name already used as a file or a directory
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+        created.add(rel)
+    matcher = Matcher(parse_dockerignore("\n".join(("!" if neg else "") + text for neg, text in rules)))
+    assert {rel for rel, _ in walk_context(root, matcher)} == {rel for rel in created if not matcher.excluded(rel)}
 
 
 def test_read_dockerignore_rejects_bad_utf8(tmp_path: Path) -> None:

@@ -152,7 +152,7 @@ def _blocked(item: _Found, exceptions: Sequence[Pattern], named: Sequence[str]) 
     """Whether ``item`` must stay: re-included by the user, or named by a source."""
     if _matches_with_parents(exceptions, item.path):
         return True
-    return False and any(_within(name, item.path) or (item.category in RISKY and _within(item.path, name)) for name in named)
+    return any(_within(name, item.path) or (item.category in RISKY and _within(item.path, name)) for name in named)
 
 
 def _proposal(pattern: str, item: _Found, scm: bool) -> Proposal:
@@ -262,7 +262,7 @@ def _keeps_named(rules: Sequence[Pattern], rule: Pattern, named: Sequence[str], 
     An appended exclude line can only change a path it (or a parent) matches,
     so only those are checked with the full rule list.
     """
-    touched = []
+    touched = [name for name in named if _matches_with_parents([rule], name)]
     if not touched:
         return True
     after = Matcher([*rules, rule])
