@@ -40,14 +40,58 @@ RUNTIMES = {
     "php": ["php:8.3-fpm-alpine"],
     "windows": ["mcr.microsoft.com/windows/nanoserver:ltsc2022"],
 }
-APT = ["curl", "ca-certificates", "git", "build-essential", "libpq-dev", "gnupg", "unzip", "wget",
-       "libssl-dev", "pkg-config", "locales", "tzdata", "jq", "vim", "openssh-client", "xz-utils",
-       "libffi-dev", "zlib1g-dev", "libxml2-dev", "imagemagick", "netcat-openbsd", "procps"]
-APK = ["curl", "git", "build-base", "ca-certificates", "bash", "tzdata", "openssl", "postgresql-dev",
-       "libffi-dev", "musl-dev", "linux-headers", "jq", "tini"]
+APT = [
+    "curl",
+    "ca-certificates",
+    "git",
+    "build-essential",
+    "libpq-dev",
+    "gnupg",
+    "unzip",
+    "wget",
+    "libssl-dev",
+    "pkg-config",
+    "locales",
+    "tzdata",
+    "jq",
+    "vim",
+    "openssh-client",
+    "xz-utils",
+    "libffi-dev",
+    "zlib1g-dev",
+    "libxml2-dev",
+    "imagemagick",
+    "netcat-openbsd",
+    "procps",
+]
+APK = [
+    "curl",
+    "git",
+    "build-base",
+    "ca-certificates",
+    "bash",
+    "tzdata",
+    "openssl",
+    "postgresql-dev",
+    "libffi-dev",
+    "musl-dev",
+    "linux-headers",
+    "jq",
+    "tini",
+]
 YUM = ["curl", "git", "gcc", "make", "openssl-devel", "which", "tar", "gzip", "shadow-utils"]
-PIP = ["flask", "gunicorn", "requests", "numpy==1.26.4", "pandas", "uvicorn[standard]", "psycopg2",
-       "django>=4.2", "celery", "boto3"]
+PIP = [
+    "flask",
+    "gunicorn",
+    "requests",
+    "numpy==1.26.4",
+    "pandas",
+    "uvicorn[standard]",
+    "psycopg2",
+    "django>=4.2",
+    "celery",
+    "boto3",
+]
 NPM = ["typescript", "pm2", "yarn", "@nestjs/cli", "nodemon"]
 GEMS = ["bundler:2.5.6", "rails", "puma", "nokogiri"]
 PHP_EXT = ["pdo_mysql", "gd", "intl", "zip", "opcache", "bcmath"]
@@ -106,9 +150,11 @@ def apt_install(w: Writer) -> None:
     packages = _sample(rng, APT, 1, 12)
     recommends = " --no-install-recommends" if rng.random() < 0.5 else ""
     if rng.random() < 0.15:
-        w.add("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
-              "--mount=type=cache,target=/var/lib/apt,sharing=locked \\",
-              f"    apt-get update && apt-get install -y{recommends} {' '.join(packages)}")
+        w.add(
+            "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
+            "--mount=type=cache,target=/var/lib/apt,sharing=locked \\",
+            f"    apt-get update && apt-get install -y{recommends} {' '.join(packages)}",
+        )
         return
     parts = ["apt-get update", f"apt-get install -y{recommends} " + " ".join(packages)]
     if rng.random() < 0.6:
@@ -133,8 +179,9 @@ def apk_install(w: Writer) -> None:
     elif rng.random() < 0.5:
         w.continued("RUN ", ["apk update", f"apk add {packages}", "rm -rf /var/cache/apk/*"])
     else:
-        w.continued("RUN ", [f"apk add --no-cache --virtual .build-deps {packages}", "make install",
-                             "apk del .build-deps"])
+        w.continued(
+            "RUN ", [f"apk add --no-cache --virtual .build-deps {packages}", "make install", "apk del .build-deps"]
+        )
 
 
 def yum_install(w: Writer) -> None:
@@ -175,9 +222,12 @@ def copy_config(w: Writer, path: str, body: list[str]) -> None:
 def metadata(w: Writer) -> None:
     rng = w.rng
     if rng.random() < 0.4:
-        labels = ['org.opencontainers.image.source="https://example.com/app"',
-                  'org.opencontainers.image.licenses="MIT"', 'maintainer="team@example.com"',
-                  f'version="{rng.randint(1, 9)}.{rng.randint(0, 20)}"']
+        labels = [
+            'org.opencontainers.image.source="https://example.com/app"',
+            'org.opencontainers.image.licenses="MIT"',
+            'maintainer="team@example.com"',
+            f'version="{rng.randint(1, 9)}.{rng.randint(0, 20)}"',
+        ]
         w.word_list("LABEL ", _sample(rng, labels, 1, 4))
     if rng.random() < 0.1:
         w.add("MAINTAINER Jane Doe <jane@example.com>")
@@ -193,8 +243,12 @@ def python_body(w: Writer, base: str) -> None:
     if rng.random() < 0.2:
         w.add("RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt")
     else:
-        w.continued("RUN ", [f"pip install{cache} --upgrade pip", f"pip install{cache} -r requirements.txt"]
-                    if rng.random() < 0.5 else [f"pip install{cache} " + " ".join(_sample(rng, PIP, 1, 5))])
+        w.continued(
+            "RUN ",
+            [f"pip install{cache} --upgrade pip", f"pip install{cache} -r requirements.txt"]
+            if rng.random() < 0.5
+            else [f"pip install{cache} " + " ".join(_sample(rng, PIP, 1, 5))],
+        )
     w.add("COPY . .")
 
 
@@ -203,8 +257,15 @@ def node_body(w: Writer, base: str) -> None:
     w.add("WORKDIR /usr/src/app", "ENV NODE_ENV=production")
     if rng.random() < 0.4:
         os_install(w, base)
-    w.add(rng.choice(["COPY package*.json ./", "COPY package.json package-lock.json ./",
-                      'COPY ["package.json", "yarn.lock", "./"]']))
+    w.add(
+        rng.choice(
+            [
+                "COPY package*.json ./",
+                "COPY package.json package-lock.json ./",
+                'COPY ["package.json", "yarn.lock", "./"]',
+            ]
+        )
+    )
     choice = rng.random()
     if choice < 0.3:
         w.continued("RUN ", ["npm ci --omit=dev", "npm cache clean --force"])
@@ -226,9 +287,12 @@ def go_body(w: Writer, base: str) -> None:
     w.add("WORKDIR /src", "COPY go.mod go.sum ./")
     w.add(rng.choice(["RUN go mod download", "RUN --mount=type=cache,target=/go/pkg/mod go mod download"]))
     w.add("COPY . .")
-    w.continued("RUN ", ["CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app",
-                         "go test ./..."] if rng.random() < 0.3 else
-                ["CGO_ENABLED=0 go build -o /out/app ."])
+    w.continued(
+        "RUN ",
+        ["CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app", "go test ./..."]
+        if rng.random() < 0.3
+        else ["CGO_ENABLED=0 go build -o /out/app ."],
+    )
 
 
 def java_body(w: Writer, base: str) -> None:
@@ -237,8 +301,15 @@ def java_body(w: Writer, base: str) -> None:
     if "gradle" in base:
         w.add("COPY build.gradle settings.gradle ./", "COPY src src", "RUN gradle build --no-daemon -x test")
     else:
-        w.add("COPY pom.xml .", rng.choice(["RUN mvn -B dependency:go-offline",
-                                            "RUN --mount=type=cache,target=/root/.m2 mvn -B dependency:go-offline"]))
+        w.add(
+            "COPY pom.xml .",
+            rng.choice(
+                [
+                    "RUN mvn -B dependency:go-offline",
+                    "RUN --mount=type=cache,target=/root/.m2 mvn -B dependency:go-offline",
+                ]
+            ),
+        )
         w.add("COPY src ./src", "RUN mvn -B package -DskipTests")
 
 
@@ -247,9 +318,15 @@ def ruby_body(w: Writer, base: str) -> None:
     w.add("WORKDIR /app")
     os_install(w, base)
     w.add("COPY Gemfile Gemfile.lock ./")
-    w.continued("RUN ", ["gem install " + " ".join(_sample(rng, GEMS, 1, 2)),
-                         "bundle config set --local without 'development test'", "bundle install --jobs 4"]
-                + (["rm -rf /usr/local/bundle/cache/*.gem"] if rng.random() < 0.5 else []))
+    w.continued(
+        "RUN ",
+        [
+            "gem install " + " ".join(_sample(rng, GEMS, 1, 2)),
+            "bundle config set --local without 'development test'",
+            "bundle install --jobs 4",
+        ]
+        + (["rm -rf /usr/local/bundle/cache/*.gem"] if rng.random() < 0.5 else []),
+    )
     w.add("COPY . .")
 
 
@@ -265,25 +342,47 @@ def php_body(w: Writer, base: str) -> None:
 
 def windows_body(w: Writer, base: str) -> None:
     rng = w.rng
-    w.add('SHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\'; '
-          '$ProgressPreference = \'SilentlyContinue\';"]')
+    w.add(
+        'SHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\'; '
+        "$ProgressPreference = 'SilentlyContinue';\"]"
+    )
     w.add("ENV APP_HOME=C:\\app `", "    TOOLS=C:\\tools")
     version = f"{rng.randint(1, 3)}.{rng.randint(0, 9)}.{rng.randint(0, 30)}"
-    w.continued("RUN ", [f"Invoke-WebRequest -Uri https://example.com/tool-{version}.zip -OutFile tool.zip",
-                         "Expand-Archive tool.zip -DestinationPath C:\\tools",
-                         "Remove-Item -Force tool.zip"] if rng.random() < 0.5 else
-                [f"$url = 'https://example.com/tool-{version}.zip'", "Invoke-WebRequest $url -OutFile t.zip",
-                 "Expand-Archive t.zip C:\\tools"], ";")
+    w.continued(
+        "RUN ",
+        [
+            f"Invoke-WebRequest -Uri https://example.com/tool-{version}.zip -OutFile tool.zip",
+            "Expand-Archive tool.zip -DestinationPath C:\\tools",
+            "Remove-Item -Force tool.zip",
+        ]
+        if rng.random() < 0.5
+        else [
+            f"$url = 'https://example.com/tool-{version}.zip'",
+            "Invoke-WebRequest $url -OutFile t.zip",
+            "Expand-Archive t.zip C:\\tools",
+        ],
+        ";",
+    )
     if rng.random() < 0.5:
         w.add("RUN setx /M PATH $($Env:PATH + ';C:\\tools')")
     w.add("WORKDIR C:\\app", "COPY . .")
 
 
-BODIES = {"python": python_body, "node": node_body, "go": go_body, "java": java_body,
-          "ruby": ruby_body, "php": php_body, "windows": windows_body}
+BODIES = {
+    "python": python_body,
+    "node": node_body,
+    "go": go_body,
+    "java": java_body,
+    "ruby": ruby_body,
+    "php": php_body,
+    "windows": windows_body,
+}
 COMMANDS = {
-    "python": ['CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]', "CMD python -m app",
-               'ENTRYPOINT ["python", "-m", "app"]'],
+    "python": [
+        'CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]',
+        "CMD python -m app",
+        'ENTRYPOINT ["python", "-m", "app"]',
+    ],
     "node": ['CMD ["node", "dist/index.js"]', "CMD npm start", 'ENTRYPOINT ["docker-entrypoint.sh"]'],
     "go": ['ENTRYPOINT ["/app"]', 'CMD ["/app", "serve"]'],
     "java": ['ENTRYPOINT ["java", "-jar", "/app/app.jar"]', "CMD java $JAVA_OPTS -jar /app/app.jar"],
@@ -291,10 +390,24 @@ COMMANDS = {
     "php": ['CMD ["php-fpm"]', 'CMD ["apache2-foreground"]'],
     "windows": ['ENTRYPOINT ["C:\\\\app\\\\app.exe"]', "CMD .\\app.exe"],
 }
-ARTIFACTS = {"python": "/app", "node": "/usr/src/app", "go": "/out/app", "java": "/workspace/app/target/app.jar",
-             "ruby": "/app", "php": "/var/www/html", "windows": "C:\\app"}
-TARGETS = {"python": "/app", "node": "/app", "go": "/app", "java": "/app/app.jar", "ruby": "/app",
-           "php": "/var/www/html", "windows": "C:\\app"}
+ARTIFACTS = {
+    "python": "/app",
+    "node": "/usr/src/app",
+    "go": "/out/app",
+    "java": "/workspace/app/target/app.jar",
+    "ruby": "/app",
+    "php": "/var/www/html",
+    "windows": "C:\\app",
+}
+TARGETS = {
+    "python": "/app",
+    "node": "/app",
+    "go": "/app",
+    "java": "/app/app.jar",
+    "ruby": "/app",
+    "php": "/var/www/html",
+    "windows": "C:\\app",
+}
 
 
 def tail(w: Writer, style: str) -> None:
@@ -302,17 +415,26 @@ def tail(w: Writer, style: str) -> None:
     if rng.random() < 0.6:
         w.add("EXPOSE " + rng.choice(["8000", "3000", "8080", "80 443", "9000/tcp"]))
     if rng.random() < 0.35:
-        check = ("CMD powershell -Command try { Invoke-WebRequest http://localhost } catch { exit 1 }"
-                 if style == "windows" else
-                 rng.choice(["CMD curl -f http://localhost:8080/health || exit 1",
-                             'CMD ["wget", "-qO-", "http://localhost/"]', "NONE"]))
+        check = (
+            "CMD powershell -Command try { Invoke-WebRequest http://localhost } catch { exit 1 }"
+            if style == "windows"
+            else rng.choice(
+                [
+                    "CMD curl -f http://localhost:8080/health || exit 1",
+                    'CMD ["wget", "-qO-", "http://localhost/"]',
+                    "NONE",
+                ]
+            )
+        )
         flags = " ".join(_sample(rng, ["--interval=30s", "--timeout=5s", "--start-period=10s", "--retries=3"], 0, 3))
         if check != "NONE" and flags and rng.random() < 0.3 and style != "windows":
             w.add(f"HEALTHCHECK {flags} \\", f"  {check}")
         else:
             w.add(f"HEALTHCHECK {flags + ' ' if check != 'NONE' and flags else ''}{check}")
     if rng.random() < 0.15:
-        w.add("VOLUME " + rng.choice(['["/data"]', "/data /logs", "C:\\data" if style == "windows" else "/var/lib/app"]))
+        w.add(
+            "VOLUME " + rng.choice(['["/data"]', "/data /logs", "C:\\data" if style == "windows" else "/var/lib/app"])
+        )
     if rng.random() < 0.5:
         w.add("USER " + ("ContainerUser" if style == "windows" else rng.choice(["app", "1000:1000", "nobody", "node"])))
     if rng.random() < 0.1 and style != "windows":
@@ -326,14 +448,23 @@ def padding(w: Writer, style: str, base: str) -> None:
     kind = rng.random()
     if style == "windows":
         if kind < 0.3:
-            w.continued("RUN ", [f"New-Item -ItemType Directory -Path C:\\data\\d{rng.randint(0, 99)}",
-                                 "Get-ChildItem C:\\data"], ";")
+            w.continued(
+                "RUN ",
+                [f"New-Item -ItemType Directory -Path C:\\data\\d{rng.randint(0, 99)}", "Get-ChildItem C:\\data"],
+                ";",
+            )
         elif kind < 0.5:
             w.add("RUN choco install -y " + " ".join(_sample(rng, ["git", "7zip", "nodejs-lts", "python3"], 1, 3)))
         elif kind < 0.7:
-            w.continued("RUN ", [f"Invoke-WebRequest https://example.com/v{rng.randint(1, 99)}/setup.msi -OutFile s.msi",
-                                 "Start-Process msiexec.exe -ArgumentList '/i', 's.msi', '/quiet' -Wait",
-                                 "Remove-Item s.msi -Force"], ";")
+            w.continued(
+                "RUN ",
+                [
+                    f"Invoke-WebRequest https://example.com/v{rng.randint(1, 99)}/setup.msi -OutFile s.msi",
+                    "Start-Process msiexec.exe -ArgumentList '/i', 's.msi', '/quiet' -Wait",
+                    "Remove-Item s.msi -Force",
+                ],
+                ";",
+            )
         elif kind < 0.85:
             w.add("", "# " + rng.choice(["Install build tools", "Windows needs the VC runtime"]))
         else:
@@ -341,25 +472,56 @@ def padding(w: Writer, style: str, base: str) -> None:
     elif kind < 0.25:
         os_install(w, base)
     elif kind < 0.4:
-        heredoc(w, _sample(rng, ["apt-get update", "mkdir -p /opt/app", "echo building", "make -j$(nproc)",
-                                 "ln -s /opt/app/bin/app /usr/local/bin/app", "rm -rf /tmp/*"], 1, 5))
+        heredoc(
+            w,
+            _sample(
+                rng,
+                [
+                    "apt-get update",
+                    "mkdir -p /opt/app",
+                    "echo building",
+                    "make -j$(nproc)",
+                    "ln -s /opt/app/bin/app /usr/local/bin/app",
+                    "rm -rf /tmp/*",
+                ],
+                1,
+                5,
+            ),
+        )
     elif kind < 0.5:
-        copy_config(w, rng.choice(["/etc/app/config.yaml", "/etc/nginx/conf.d/default.conf"]),
-                    ["server:", "  port: 8080", f"  workers: {rng.randint(1, 16)}"])
+        copy_config(
+            w,
+            rng.choice(["/etc/app/config.yaml", "/etc/nginx/conf.d/default.conf"]),
+            ["server:", "  port: 8080", f"  workers: {rng.randint(1, 16)}"],
+        )
     elif kind < 0.6:
-        w.add("", "# " + rng.choice(["Install runtime dependencies", "TODO: pin versions", "Configure locale",
-                                     "hadolint ignore=DL3008"]))
+        w.add(
+            "",
+            "# "
+            + rng.choice(
+                ["Install runtime dependencies", "TODO: pin versions", "Configure locale", "hadolint ignore=DL3008"]
+            ),
+        )
     elif kind < 0.7:
         w.add(f"ARG VERSION_{rng.randint(0, 99)}={rng.randint(1, 9)}.{rng.randint(0, 9)}")
     elif kind < 0.8:
         env = [f"APP_{k}={v}" for k, v in zip("ABCDEF", ["1", '"two words"', "$PATH:/opt/bin", "/x", "y", "z"])]
         w.word_list("ENV ", _sample(rng, env, 1, 6))
     elif kind < 0.9:
-        w.continued("RUN ", [f"curl -fsSL https://example.com/pkg-{rng.randint(1, 999)}.tar.gz -o /tmp/p.tgz",
-                             "tar -xzf /tmp/p.tgz -C /opt", "rm /tmp/p.tgz"])
+        w.continued(
+            "RUN ",
+            [
+                f"curl -fsSL https://example.com/pkg-{rng.randint(1, 999)}.tar.gz -o /tmp/p.tgz",
+                "tar -xzf /tmp/p.tgz -C /opt",
+                "rm /tmp/p.tgz",
+            ],
+        )
     else:
-        w.add(f"RUN useradd -r -u {rng.randint(1000, 2000)} app" if "alpine" not in base
-              else f"RUN adduser -D -u {rng.randint(1000, 2000)} app")
+        w.add(
+            f"RUN useradd -r -u {rng.randint(1000, 2000)} app"
+            if "alpine" not in base
+            else f"RUN adduser -D -u {rng.randint(1000, 2000)} app"
+        )
 
 
 def dockerfile(rng: random.Random, style: str) -> list[str]:

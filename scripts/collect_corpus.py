@@ -34,9 +34,38 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 _NAME = re.compile(r"^(?:(?:dockerfile|containerfile)(?:[._-].+)?|.+\.(?:dockerfile|containerfile))$", re.IGNORECASE)
 _SKIP_SUFFIXES = (
-    ".dockerignore", ".md", ".rst", ".txt", ".sh", ".py", ".go", ".json", ".yml", ".yaml", ".toml",
-    ".lock", ".patch", ".diff", ".orig", ".bak", ".swp", ".png", ".jpg", ".svg", ".html", ".js",
-    ".ts", ".rs", ".rb", ".bats", ".ps1", ".zip", ".gz", ".tar", ".sum", ".mod",
+    ".dockerignore",
+    ".md",
+    ".rst",
+    ".txt",
+    ".sh",
+    ".py",
+    ".go",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".lock",
+    ".patch",
+    ".diff",
+    ".orig",
+    ".bak",
+    ".swp",
+    ".png",
+    ".jpg",
+    ".svg",
+    ".html",
+    ".js",
+    ".ts",
+    ".rs",
+    ".rb",
+    ".bats",
+    ".ps1",
+    ".zip",
+    ".gz",
+    ".tar",
+    ".sum",
+    ".mod",
 )
 
 
@@ -61,9 +90,7 @@ def repo_label(git_dir: Path) -> str:
 
 
 def _git(git_dir: Path, *args: str, data: bytes | None = None) -> bytes:
-    return subprocess.run(
-        ["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True, check=True
-    ).stdout
+    return subprocess.run(["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True, check=True).stdout
 
 
 def list_candidates(git_dir: Path) -> list[Entry]:
@@ -92,7 +119,7 @@ def read_blobs(git_dir: Path, entries: list[Entry]) -> dict[str, bytes]:
         header_end = out.index(b"\n", pos)
         _, _, size = out[pos:header_end].split()
         start = header_end + 1
-        blobs[blob] = out[start:start + int(size)]
+        blobs[blob] = out[start : start + int(size)]
         pos = start + int(size) + 1
     return blobs
 
@@ -136,8 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = args.out.resolve()
     if out == REPO_ROOT or REPO_ROOT in out.parents:
-        print(f"error: {out} is inside the repository {REPO_ROOT}; the corpus must stay outside it",
-              file=sys.stderr)
+        print(f"error: {out} is inside the repository {REPO_ROOT}; the corpus must stay outside it", file=sys.stderr)
         return 2
     git_dirs = args.git_dirs or default_git_dirs()
     rows = []
@@ -159,8 +185,11 @@ def write_manifest(manifest: Path, rows: list[tuple[str, str, str, str, int]], r
     header = "repo\tcommit\tpath\tblob\tsize"
     kept = []
     if manifest.exists():
-        kept = [line for line in manifest.read_text(encoding="utf-8").splitlines()[1:]
-                if line.split("\t", 1)[0] not in redone]
+        kept = [
+            line
+            for line in manifest.read_text(encoding="utf-8").splitlines()[1:]
+            if line.split("\t", 1)[0] not in redone
+        ]
     lines = sorted(kept + ["\t".join(map(str, row)) for row in rows])
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")

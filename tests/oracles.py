@@ -1,4 +1,4 @@
-"""Reference parsers that slimfix's own parser is checked against.
+r"""Reference parsers that slimfix's own parser is checked against.
 
 Two oracles, both installed from PyPI by the ``test`` extra:
 
@@ -17,10 +17,10 @@ How BuildKit v0.12.5 behaves (each point is pinned in ``tests/test_oracles.py``)
 ------------------------------------------------------------------------------
 
 Lines, newlines, BOM
-    * Lines end at ``\\n`` only.  A trailing ``\\r`` (CRLF) is stripped, but a lone
-      ``\\r`` is *not* a line break: ``"FROM x\\rRUN a"`` is one ``FROM`` whose value
-      is ``("x", "RUN", "a")`` (``\\r`` counts as blank between words).  A ``\\r``
-      inside a line survives in the value (``RUN a\\rb`` -> ``("a\\rb",)``).
+    * Lines end at ``\n`` only.  A trailing ``\r`` (CRLF) is stripped, but a lone
+      ``\r`` is *not* a line break: ``"FROM x\rRUN a"`` is one ``FROM`` whose value
+      is ``("x", "RUN", "a")`` (``\r`` counts as blank between words).  A ``\r``
+      inside a line survives in the value (``RUN a\rb`` -> ``("a\rb",)``).
     * A UTF-8 BOM is stripped from the first line only; it does not take a line
       number and a ``# escape=`` after it still counts.
     * A line longer than 65535 bytes raises "dockerfile line greater than max
@@ -35,18 +35,18 @@ Parser directives
       instruction) ends the directive block, so a later ``# escape=`` is just a
       comment.  Keys are case-insensitive, blanks around ``#`` and ``=`` are
       allowed, and leading indentation is allowed (``  # escape=`` works).
-    * ``# escape=x`` raises "invalid escape token 'x' does not match ` or \\";
+    * ``# escape=x`` raises "invalid escape token 'x' does not match ` or \";
       a repeated directive raises "only one escape parser directive can be used"
       (likewise for ``syntax``).  A shebang line ``#!...`` is an ordinary comment.
 
 Continuations
-    * The escape char, optionally followed by blanks (spaces/tabs, and ``\\r``),
+    * The escape char, optionally followed by blanks (spaces/tabs, and ``\r``),
       at the end of a line continues the instruction; an escaped escape
-      (``a \\\\``) does not.  The escape char and the newline are removed, nothing
-      else: ``"RUN a \\\\\\n  b"`` gives ``"a   b"`` (indent kept).
+      (``a \\``) does not.  The escape char and the newline are removed, nothing
+      else: ``"RUN a \\\n  b"`` gives ``"a   b"`` (indent kept).
     * Comment lines (even indented) inside a continuation are dropped; they count
       for line numbers.  Empty or blank lines inside a continuation are skipped
-      too (BuildKit only warns), so ``"RUN a \\\\\\n\\nRUN b"`` is ONE instruction
+      too (BuildKit only warns), so ``"RUN a \\\n\nRUN b"`` is ONE instruction
       with value ``("a RUN b",)``.
     * A line holding only the escape char is a continuation line contributing
       nothing.  When it *starts* an instruction, that instruction starts on it
@@ -54,14 +54,14 @@ Continuations
       lines after it, BuildKit yields a nameless instruction (the package gives
       ``cmd=None, original=None, value=("",)``; we report keyword ``""``).
     * A continuation at EOF (with or without final newline) simply ends the
-      instruction: ``"RUN a \\\\"`` -> ``("a",)``, ``original == "RUN a "``.
-    * Under the default escape, ``WORKDIR C:\\`` continues onto the next line.
+      instruction: ``"RUN a \\"`` -> ``("a",)``, ``original == "RUN a "``.
+    * Under the default escape, ``WORKDIR C:\`` continues onto the next line.
 
 Keywords and values
     * ``Command.cmd`` keeps the case written (the package's docs say lower-case;
       they are wrong).  We upper-case it.
-    * Keyword and arguments are separated by ``[\\t\\v\\f\\r ]+``; a NBSP is not a
-      separator, so ``"FROM\\u00a0x"`` is an unknown instruction.
+    * Keyword and arguments are separated by ``[\t\v\f\r ]+``; a NBSP is not a
+      separator, so ``"FROM\u00a0x"`` is an unknown instruction.
     * Unknown instructions (``FOO bar``, ``RÜN a``, a heredoc body line that was
       not consumed) are accepted with value ``("",)``.
     * Instructions without arguments (``RUN``, ``CMD``, ``FROM``, ``ARG``,
@@ -83,8 +83,15 @@ Keywords and values
 
 Flags
     * Leading ``--words`` become flags, unquoted and unescaped
-      (``--mount="a b"`` -> ``"--mount=a b"``, always with ``\\`` as escape in
+      (``--mount="a b"`` -> ``"--mount=a b"``, always with ``\`` as escape in
       v0.12.5); a bare ``--`` ends the flags and is dropped.
+    * Flags are scanned byte by byte (also in today's BuildKit): each non-ASCII
+      byte becomes its own Latin-1 character, so ``--chown=…`` comes back as
+      ``"--chown=â\x80¦"``, and the bytes 0x85 and 0xA0 (inside the UTF-8 of
+      ``à``, NBSP, ...) count as blanks and split the word (``--chown=à`` ->
+      ``"--chown=Ã"``).  HEALTHCHECK's type word is split the same way; when the
+      split leaves invalid UTF-8 (``HEALTHCHECK cmd\u00a0 a``) the package raises
+      ``UnicodeDecodeError`` and :func:`buildkit` reports ``unsupported``.
     * ONBUILD: ``flags`` are the ONBUILD node's own (``ONBUILD --foo RUN a`` ->
       ``("--foo",)``); **the wrapped instruction's flags are lost**
       (``ONBUILD RUN --mount=x a`` gives ``flags=()``).
@@ -97,55 +104,59 @@ JSON form
     * Invalid JSON (``["a",``, ``['a']``) silently falls back to shell form.
     * A valid array with a non-string (``[1]``, ``[null]``, nested) raises
       "when using JSON array syntax, arrays must be comprised of strings only".
-    * ``\\uXXXX`` escapes and surrogate pairs are decoded.  EXPOSE has no JSON
+    * ``\uXXXX`` escapes and surrogate pairs are decoded.  EXPOSE has no JSON
       form (``EXPOSE ["80"]`` is the word ``'["80"]'``).
     * ONBUILD copies the wrapped instruction's ``json`` attribute.
 
 Heredocs (RUN, COPY, ADD in shell form only)
-    * A heredoc is a whole blank-separated word matching ``^(\\d*)<<(-?)(word)$``:
-      ``cat<<EOF`` and ``<< EOF`` are *not* heredocs, ``\\<<EOF`` and ``'<<EOF'``
+    * A heredoc is a whole blank-separated word matching ``^(\d*)<<(-?)(word)$``:
+      ``cat<<EOF`` and ``<< EOF`` are *not* heredocs, ``\<<EOF`` and ``'<<EOF'``
       are not, ``3<<EOF`` is (fd 3), ``<<EOF;`` names ``EOF;``, ``<<E"O"F`` and
-      ``<<\\EOF`` name ``EOF``.  An unbalanced quote (``<<"EOF``) is no heredoc.
+      ``<<\EOF`` name ``EOF``.  An unbalanced quote (``<<"EOF``) is no heredoc.
       CMD/ENTRYPOINT/JSON RUN never take heredocs; their body lines become
       (unknown) instructions.
     * Several heredocs on one line are read one after the other, in order.
-    * ``content`` is every body line verbatim with its newline (``\\r\\n`` kept),
+    * ``content`` is every body line verbatim with its newline (``\r\n`` kept),
       without the terminator; ``<<-`` is **not** applied to the content (leading
       tabs kept) but the terminator may be tab-indented; blanks other than tabs
       (or trailing blanks) make the line body, not terminator.  A CRLF
       terminator line matches.  A missing terminator raises "unterminated heredoc".
     * ``end_line`` is the line of the last terminator.  ``value`` only holds the
       instruction line (``("<<EOF",)``).  The package rebuilds ``original`` as
-      ``line + "\\n" + content + name + "\\n"`` per heredoc: it is not the source.
+      ``line + "\n" + content + name + "\n"`` per heredoc: it is not the source.
     * ONBUILD RUN/COPY heredocs are consumed (``end_line`` covers them) but the
       package reports ``heredocs=()`` for them.
-    * Heredoc word parsing always uses ``\\`` even under ``# escape=```.
+    * Heredoc word parsing always uses ``\`` even under ``# escape=```.
+    * The name is lexed with Go's ``text/scanner``, which skips a U+FEFF at the
+      start of its input: ``<<\ufeffEOF`` names ``EOF`` (terminated by ``EOF``),
+      while ``<<E\ufeffOF`` and ``<<'\ufeffEOF'`` keep it.
 
 Errors
     * Every parse error is ``dockerfile.GoParseError`` (a ``ValueError``) whose
       message has **no line number**.
     * The wrapper converts the Python str with C strings: text is **silently
-      truncated at the first NUL**, and a lone surrogate (``"\\udc80"``) makes
+      truncated at the first NUL**, and a lone surrogate (``"\udc80"``) makes
       ``PyUnicode_AsUTF8String`` fail and the Go side **segfaults the whole
       process**.  :func:`buildkit` therefore refuses both and returns an
-      :class:`OracleError` with ``unsupported=True``.
+      :class:`OracleError` with ``unsupported=True``; likewise when the package
+      cannot decode what Go returned (see Flags).
 
 How dockerfile_parse 2.0.1 behaves
 ----------------------------------
-    * Lines are ``bytes.readlines()``: split on ``\\n`` only; decoded as UTF-8
-      without stripping a BOM, so ``"\\ufeffFROM x"`` gives keyword ``"\\ufeffFROM"``
+    * Lines are ``bytes.readlines()``: split on ``\n`` only; decoded as UTF-8
+      without stripping a BOM, so ``"\ufeffFROM x"`` gives keyword ``"\ufeffFROM"``
       and a ``# escape=`` after a BOM is ignored.
     * ``# escape=`` is honoured only among leading ``syntax``/``escape`` comment
       lines; ``# check=`` ends that block (same as BuildKit v0.12.5).  Invalid
       escape values are ordinary comments, never errors.
-    * A line ending in the escape char plus blanks continues, even ``\\\\``.
+    * A line ending in the escape char plus blanks continues, even ``\\``.
     * An empty line ends a continuation (BuildKit skips it); the indented next
       line becomes its own upper-cased "instruction" (``b`` -> ``"B"``).
     * Comments inside a continuation are separate ``COMMENT`` entries listed
       before the instruction they interrupt; we drop all comments.
     * A continuation that reaches EOF **drops the instruction** entirely.
     * A keyword with no argument is kept only if a newline follows it
-      (``"RUN\\n"`` -> ``RUN``; ``"RUN"`` at EOF is lost).
+      (``"RUN\n"`` -> ``RUN``; ``"RUN"`` at EOF is lost).
     * Heredocs are unknown: body lines become instructions.
     * Keywords are upper-cased, unknown ones included; it never raises on text.
 """
@@ -209,6 +220,8 @@ def buildkit(text: str) -> list[OracleInstr] | OracleError:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError as exc:
         return OracleError(str(exc))
+    except UnicodeDecodeError as exc:
+        return OracleError(f"the oracle produced invalid UTF-8: {exc}", unsupported=True)
     return [
         OracleInstr(
             keyword=(cmd.cmd or "").upper(),

@@ -30,16 +30,62 @@ __all__ = ["dockerfiles", "noisy_dockerfiles"]
 
 _IDENT = st.sampled_from(["app", "build", "x", "node_modules", "VERSION", "py3", "é"])
 _IMAGES = st.sampled_from(
-    ["alpine", "alpine:3.19", "debian:bookworm-slim", "python:3.12-slim", "node:20",
-     "golang:1.22 ", "mcr.microsoft.com/windows/servercore:ltsc2022", "scratch", "${BASE}",
-     "ubuntu@sha256:" + "a" * 64, "$IMAGE:$TAG"]
+    [
+        "alpine",
+        "alpine:3.19",
+        "debian:bookworm-slim",
+        "python:3.12-slim",
+        "node:20",
+        "golang:1.22 ",
+        "mcr.microsoft.com/windows/servercore:ltsc2022",
+        "scratch",
+        "${BASE}",
+        "ubuntu@sha256:" + "a" * 64,
+        "$IMAGE:$TAG",
+    ]
 )
 _PATHS = st.sampled_from(["/app", "/usr/local/bin/", ".", "src/", "/etc/x.conf", "*.txt", "/tmp/a b"])
 _SHELL_WORDS = st.sampled_from(
-    ["apt-get", "install", "-y", "--no-install-recommends", "curl", "pip", "--no-cache-dir",
-     "rm", "-rf", "/var/lib/apt/lists/*", "echo", "$HOME", "${VAR:-x}", "${A:+b}", '"a b"',
-     "'c $d'", "&&", "||", ";", "|", ">", "/dev/null", "2>&1", ">>", "/tmp/log", "<", "set",
-     "-eux", "make", "-j$(nproc)", "cd", "/src", "\\$x", "é", "tar", "xzf", "-", "#notcomment"]
+    [
+        "apt-get",
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "curl",
+        "pip",
+        "--no-cache-dir",
+        "rm",
+        "-rf",
+        "/var/lib/apt/lists/*",
+        "echo",
+        "$HOME",
+        "${VAR:-x}",
+        "${A:+b}",
+        '"a b"',
+        "'c $d'",
+        "&&",
+        "||",
+        ";",
+        "|",
+        ">",
+        "/dev/null",
+        "2>&1",
+        ">>",
+        "/tmp/log",
+        "<",
+        "set",
+        "-eux",
+        "make",
+        "-j$(nproc)",
+        "cd",
+        "/src",
+        "\\$x",
+        "é",
+        "tar",
+        "xzf",
+        "-",
+        "#notcomment",
+    ]
 )
 _JSON_WORDS = st.sampled_from(["sh", "-c", "echo hi", "/bin/app", "--flag=1", "é", "\t", 'q"', "\\", "😀", ""])
 
@@ -56,12 +102,10 @@ def _case(draw: st.DrawFn, keyword: str) -> str:
 
 def _break(draw: st.DrawFn, escape: str, shell: bool = False) -> str:
     """A separator between two words: a blank, or a line continuation."""
-    if not draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) != 0:
         return draw(st.sampled_from([" ", " ", "  ", "\t"]))
     trailing = draw(st.sampled_from(["", "", "", " ", "\t ", "  "]))
-    inner = draw(
-        st.lists(st.sampled_from(["# inner comment", "  # indented comment", "", "   ", "#"]), max_size=2)
-    )
+    inner = draw(st.lists(st.sampled_from(["# inner comment", "  # indented comment", "", "   ", "#"]), max_size=2))
     indent = draw(st.sampled_from(["    ", "  ", "\t", "", "        "]))
     lead = "&& " if shell and draw(st.integers(0, 3)) == 0 else ""
     return " " + escape + trailing + "\n" + "".join(line + "\n" for line in inner) + indent + lead
@@ -101,18 +145,22 @@ def _flags(draw: st.DrawFn, choices: list[str]) -> str:
     return "".join(flag + " " for flag in flags)
 
 
-def _heredoc(draw: st.DrawFn, escape: str, keyword: str) -> tuple[str, list[str]]:
+def _heredoc(draw: st.DrawFn, keyword: str) -> tuple[str, list[str]]:
     """The instruction line (without newline) and the body lines after it."""
-    names = draw(st.lists(st.sampled_from(["EOF", "SCRIPT", "END", "A", "py"]), min_size=1,
-                          max_size=2, unique=True))
+    names = draw(st.lists(st.sampled_from(["EOF", "SCRIPT", "END", "A", "py"]), min_size=1, max_size=2, unique=True))
     markers, bodies = [], []
     for name in names:
         chomp = draw(st.booleans())
         quote = draw(st.sampled_from(["", "", "'", '"']))
         markers.append(f"<<{'-' if chomp else ''}{quote}{name}{quote}")
-        lines = draw(st.lists(st.sampled_from(
-            ["set -e", "echo $HOME", "apt-get update", "  indented", "", "print('hi')", "EOF2", "#!/bin/sh"]),
-            max_size=3))
+        lines = draw(
+            st.lists(
+                st.sampled_from(
+                    ["set -e", "echo $HOME", "apt-get update", "  indented", "", "print('hi')", "EOF2", "#!/bin/sh"]
+                ),
+                max_size=3,
+            )
+        )
         tab = "\t" if chomp else ""
         bodies += [tab + line if line else line for line in lines] + [tab + name]
     if keyword == "RUN":
@@ -129,27 +177,57 @@ def _heredoc(draw: st.DrawFn, escape: str, keyword: str) -> tuple[str, list[str]
 @st.composite
 def _instruction(draw: st.DrawFn, escape: str, allow_onbuild: bool = True) -> str:
     """One instruction; may span lines, always without the final newline."""
-    keyword = draw(st.sampled_from(
-        ["RUN"] * 5 + ["COPY"] * 2 + ["FROM", "CMD", "ENTRYPOINT", "ADD", "ENV", "ARG", "LABEL",
-                                      "EXPOSE", "VOLUME", "WORKDIR", "USER", "HEALTHCHECK", "SHELL",
-                                      "STOPSIGNAL", "ONBUILD", "MAINTAINER", "FOO"]
-    ))
+    keyword = draw(
+        st.sampled_from(
+            ["RUN"] * 5
+            + ["COPY"] * 2
+            + [
+                "FROM",
+                "CMD",
+                "ENTRYPOINT",
+                "ADD",
+                "ENV",
+                "ARG",
+                "LABEL",
+                "EXPOSE",
+                "VOLUME",
+                "WORKDIR",
+                "USER",
+                "HEALTHCHECK",
+                "SHELL",
+                "STOPSIGNAL",
+                "ONBUILD",
+                "MAINTAINER",
+                "FOO",
+            ]
+        )
+    )
     if keyword == "ONBUILD" and not allow_onbuild:
         keyword = "RUN"
     head = _case(draw, keyword) + draw(st.sampled_from([" ", " ", "\t", "  "]))
     if keyword == "RUN":
-        flags = _flags(draw, ["--mount=type=cache,target=/root/.cache", "--network=none",
-                              "--mount=type=bind,source=.,target=/src", "--mount=type=secret,id=tok",
-                              "--security=insecure"])
+        flags = _flags(
+            draw,
+            [
+                "--mount=type=cache,target=/root/.cache",
+                "--network=none",
+                "--mount=type=bind,source=.,target=/src",
+                "--mount=type=secret,id=tok",
+                "--security=insecure",
+            ],
+        )
         if draw(st.integers(0, 3)) == 0:
-            line, body = _heredoc(draw, escape, "RUN")
+            line, body = _heredoc(draw, "RUN")
             return head + flags + line + "\n" + "\n".join(body)
         return head + flags + _command(draw, escape)
     if keyword in ("COPY", "ADD"):
-        flags = _flags(draw, ["--from=build", "--chown=1000:1000", "--chmod=755", "--link",
-                              "--chown=app"] + (["--checksum=sha256:" + "0" * 64] if keyword == "ADD" else []))
+        flags = _flags(
+            draw,
+            ["--from=build", "--chown=1000:1000", "--chmod=755", "--link", "--chown=app"]
+            + (["--checksum=sha256:" + "0" * 64] if keyword == "ADD" else []),
+        )
         if draw(st.integers(0, 3)) == 0:
-            line, body = _heredoc(draw, escape, keyword)
+            line, body = _heredoc(draw, keyword)
             return head + flags + line + "\n" + "\n".join(body)
         if draw(st.integers(0, 4)) == 0:
             return head + flags + json.dumps(draw(st.lists(_PATHS, min_size=2, max_size=3)))
@@ -163,16 +241,23 @@ def _instruction(draw: st.DrawFn, escape: str, allow_onbuild: bool = True) -> st
     if keyword in ("ENV", "LABEL"):
         if keyword == "ENV" and draw(st.integers(0, 3)) == 0:
             return head + draw(_IDENT) + " " + draw(st.sampled_from(["1", "a b c", "/usr/bin:$PATH"]))
-        pairs = draw(st.lists(st.tuples(
-            st.sampled_from(["A", "PATH", "org.opencontainers.image.title", "PY_VER", '"quoted key"']),
-            st.sampled_from(["1", '"a b"', "'c d'", "$PATH:/x", "${X:-y}", "", "a" + escape + " b"])),
-            min_size=1, max_size=3))
+        pairs = draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["A", "PATH", "org.opencontainers.image.title", "PY_VER", '"quoted key"']),
+                    st.sampled_from(["1", '"a b"', "'c d'", "$PATH:/x", "${X:-y}", "", "a" + escape + " b"]),
+                ),
+                min_size=1,
+                max_size=3,
+            )
+        )
         return head + _words(draw, escape, [f"{k}={v}" for k, v in pairs])
     if keyword == "ARG":
         return head + draw(st.sampled_from(["VERSION", "VERSION=1.2", "BASE=alpine", "A=1 B"]))
     if keyword == "EXPOSE":
-        return head + " ".join(draw(st.lists(st.sampled_from(["80", "443/tcp", "53/udp", "$PORT"]),
-                                             min_size=1, max_size=3)))
+        return head + " ".join(
+            draw(st.lists(st.sampled_from(["80", "443/tcp", "53/udp", "$PORT"]), min_size=1, max_size=3))
+        )
     if keyword == "VOLUME":
         if draw(st.booleans()):
             return head + json.dumps(draw(st.lists(_PATHS, min_size=1, max_size=2)))
@@ -184,13 +269,20 @@ def _instruction(draw: st.DrawFn, escape: str, allow_onbuild: bool = True) -> st
     if keyword == "HEALTHCHECK":
         if draw(st.integers(0, 4)) == 0:
             return head + "NONE"
-        flags = _flags(draw, ["--interval=30s", "--timeout=3s", "--start-period=5s", "--retries=3",
-                              "--start-interval=1s"])
+        flags = _flags(
+            draw, ["--interval=30s", "--timeout=3s", "--start-period=5s", "--retries=3", "--start-interval=1s"]
+        )
         return head + flags + _case(draw, "CMD") + " " + _command(draw, escape)
     if keyword == "SHELL":
-        return head + draw(st.sampled_from(['["/bin/bash", "-o", "pipefail", "-c"]',
-                                            '["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]',
-                                            '["cmd", "/S", "/C"]']))
+        return head + draw(
+            st.sampled_from(
+                [
+                    '["/bin/bash", "-o", "pipefail", "-c"]',
+                    '["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]',
+                    '["cmd", "/S", "/C"]',
+                ]
+            )
+        )
     if keyword == "STOPSIGNAL":
         return head + draw(st.sampled_from(["SIGTERM", "SIGQUIT", "9"]))
     if keyword == "ONBUILD":
@@ -201,8 +293,19 @@ def _instruction(draw: st.DrawFn, escape: str, allow_onbuild: bool = True) -> st
 
 
 def _comment(draw: st.DrawFn) -> str:
-    return draw(st.sampled_from(["# a comment", "#", "   # indented", "# TODO: slim", "#!shebang-ish",
-                                 "# hadolint ignore=DL3008", "# é ünïcode"]))
+    return draw(
+        st.sampled_from(
+            [
+                "# a comment",
+                "#",
+                "   # indented",
+                "# TODO: slim",
+                "#!shebang-ish",
+                "# hadolint ignore=DL3008",
+                "# é ünïcode",
+            ]
+        )
+    )
 
 
 @st.composite
@@ -211,8 +314,17 @@ def dockerfiles(draw: st.DrawFn) -> str:
     escape = "`" if draw(st.integers(0, 4)) == 0 else "\\"
     lines: list[str] = []
     if draw(st.integers(0, 2)) == 0:
-        lines.append(draw(st.sampled_from(["# syntax=docker/dockerfile:1", "# syntax = docker/dockerfile:1.7",
-                                           "#syntax=docker/dockerfile:1-labs"])))
+        lines.append(
+            draw(
+                st.sampled_from(
+                    [
+                        "# syntax=docker/dockerfile:1",
+                        "# syntax = docker/dockerfile:1.7",
+                        "#syntax=docker/dockerfile:1-labs",
+                    ]
+                )
+            )
+        )
     if escape == "`" or draw(st.integers(0, 5)) == 0:
         lines.append(draw(st.sampled_from(["# escape=", "#escape=", "# ESCAPE = "])) + escape)
     if draw(st.integers(0, 5)) == 0:
@@ -250,8 +362,37 @@ def _newlines(draw: st.DrawFn, text: str) -> str:
 
 
 _NOISE = st.sampled_from(
-    ["\r", "\n", "\r\n", "\\", "`", "<<", "<<-", "[", "]", '"', "'", "#", "\x00", "\t", " ", "$", "{",
-     "--", "=", "EOF", "é", "\u00a0", "\ufeff", "\u2028", "😀", "\x0b", "\x85", "\\\n", "`\n"]
+    [
+        "\r",
+        "\n",
+        "\r\n",
+        "\\",
+        "`",
+        "<<",
+        "<<-",
+        "[",
+        "]",
+        '"',
+        "'",
+        "#",
+        "\x00",
+        "\t",
+        " ",
+        "$",
+        "{",
+        "--",
+        "=",
+        "EOF",
+        "é",
+        "\u00a0",
+        "\ufeff",
+        "\u2028",
+        "😀",
+        "\x0b",
+        "\x85",
+        "\\\n",
+        "`\n",
+    ]
 )
 
 
@@ -262,7 +403,7 @@ def noisy_dockerfiles(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(1, 6))):
         pos = draw(st.integers(0, len(text)))
         if text and draw(st.integers(0, 2)) == 0:
-            text = text[:pos] + text[pos + draw(st.integers(1, 3)):]
+            text = text[:pos] + text[pos + draw(st.integers(1, 3)) :]
         else:
             text = text[:pos] + draw(_NOISE) + text[pos:]
     return text
