@@ -296,7 +296,8 @@ def _redirect_at(src: str, i: int) -> str | None:
 
 
 def _is_name(name: str) -> bool:
-    return bool(name) and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name)
+    """A POSIX shell variable name: ASCII letters, digits and ``_``, not starting with a digit."""
+    return bool(name) and name.isascii() and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name)
 
 
 def _argv_index(words: list[Word]) -> int:
@@ -457,6 +458,7 @@ def continuation_style(instr: Instruction, scr: Script) -> tuple[bool, str, str]
     text = instr.text
     # the line that holds the last operator decides the style
     lead_votes = trail_votes = 0
+    lead_indent = None
     for op, start, end in scr.ops:
         if op not in ("&&", "||", ";"):
             continue
@@ -464,6 +466,7 @@ def continuation_style(instr: Instruction, scr: Script) -> tuple[bool, str, str]
         after = text[end:].lstrip(" \t")
         if before.endswith(("\n",)) or _after_continuation(before, instr.escape):
             lead_votes += 1
+            lead_indent = text[len(before) : start]
         elif after.startswith(instr.escape) and after[1:].lstrip(" \t")[:1] in ("\r", "\n", ""):
             trail_votes += 1
     last = conts[-1]
@@ -477,7 +480,7 @@ def continuation_style(instr: Instruction, scr: Script) -> tuple[bool, str, str]
         return (False, gap or " ", indent)
     if lead_votes > trail_votes and indent.strip() == "":
         # keep the indentation of the && lines
-        return (True, gap, indent)
+        return (True, gap, lead_indent if lead_indent is not None else indent)
     return (False, gap or " ", indent)
 
 

@@ -23,6 +23,8 @@ def process_words(
     src: str, *, raw_quotes: bool, raw_escapes: bool, skip_unset: bool, escape: str = "\\"
 ) -> list[str]:
     """Split ``src`` into words the way BuildKit's ``ProcessWords`` does with no variables set."""
+    if src.startswith("\ufeff"):  # Go's text/scanner skips a byte-order mark at the start
+        src = src[1:]
     words: list[str] = []
     word: list[str] = []
     in_word = False
