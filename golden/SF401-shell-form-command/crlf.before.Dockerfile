@@ -1,0 +1,3 @@
+FROM node:20-slim
+WORKDIR /srv
+ENTRYPOINT node server.js

@@ -1,0 +1,3 @@
+FROM python:3.12
+# hadolint ignore=DL3025
+CMD gunicorn app:app

@@ -1,0 +1,3 @@
+from python:3.12
+# run the app
+cmd   python app.py --port 80

@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+COPY . /app
+CMD gunicorn --bind 0.0.0.0:8000 app:app

@@ -1,0 +1,5 @@
+FROM python:3.12-slim
+CMD uvicorn main:app \
+    --reload \
+    # listen on every interface
+    --host 0.0.0.0

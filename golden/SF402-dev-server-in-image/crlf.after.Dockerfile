@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+ENV FLASK_APP=app.py
+CMD flask run --host=0.0.0.0

@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+ENV FLASK_DEBUG 0
+CMD FLASK_ENV=production flask run

@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim
+WORKDIR \
+# where the app lives
+    opt/app

@@ -1,0 +1,5 @@
+FROM alpine:3.20
+WORKDIR /srv/
+WORKDIR /srv/lib
+WORKDIR /srv
+WORKDIR /srv

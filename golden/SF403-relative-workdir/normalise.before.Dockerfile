@@ -1,0 +1,5 @@
+FROM alpine:3.20
+WORKDIR /srv/
+WORKDIR ./app/../lib/
+WORKDIR ..
+WORKDIR .

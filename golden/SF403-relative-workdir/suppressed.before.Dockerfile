@@ -1,0 +1,3 @@
+FROM python:3.12
+# slimfix: ignore=SF403
+WORKDIR app

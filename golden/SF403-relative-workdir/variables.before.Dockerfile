@@ -1,0 +1,9 @@
+FROM python:3.12
+WORKDIR $HOME/app
+WORKDIR sub
+WORKDIR /opt/${VERSION}
+WORKDIR lib
+ENV DIR=app
+WORKDIR src/$DIR
+WORKDIR my\ app
+WORKDIR "my app"

@@ -1,0 +1,8 @@
+FROM python:3.12-slim
+RUN apt-get update \
+    && python -m pip install \
+    # keep the wheels out of the image
+    --no-cache-dir --user \
+    -r requirements.txt
+ENV PATH=/root/.local/bin:$PATH
+RUN celery --version

@@ -1,0 +1,5 @@
+FROM python:3.12-slim
+RUN pip3 install --user --no-cache-dir gunicorn
+ENV PATH=/root/.local/bin:$PATH
+# serve the app
+CMD gunicorn -b :8000 app:app

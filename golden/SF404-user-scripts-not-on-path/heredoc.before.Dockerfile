@@ -1,0 +1,7 @@
+# syntax=docker/dockerfile:1
+FROM python:3.12-slim
+RUN pip install --user -r /dev/stdin <<EOF
+uvicorn==0.30.0
+fastapi
+EOF
+ENTRYPOINT ["uvicorn", "main:app"]

@@ -1,0 +1,6 @@
+FROM python:3.12-slim AS deps
+RUN pip install --user -r requirements.txt
+
+FROM deps AS app
+COPY . /app
+CMD ["gunicorn", "app:app"]

@@ -1,0 +1,4 @@
+FROM python:3.12-slim
+CMD ["celery", "worker"]
+RUN pip install --user celery
+ENV PATH=/root/.local/bin:$PATH

@@ -1,0 +1,6 @@
+FROM python:3.12-slim
+RUN useradd --create-home --shell /bin/bash app
+USER app
+RUN pip install --user gunicorn
+ENV PATH=/home/app/.local/bin:$PATH
+CMD ["gunicorn", "app:app"]

@@ -1,0 +1,6 @@
+FROM python:3.12-slim
+ENV PYTHONUSERBASE=/opt/py
+RUN pip install --user celery
+ENV PATH=/opt/py/bin:$PATH
+RUN pip install --user flower
+CMD celery worker
