@@ -101,7 +101,7 @@ class Context:
     ) -> Diagnostic:
         """A diagnostic on ``instr``; ``edits`` and ``at`` are offsets in ``instr.text``."""
         base, end = self.df.span(instr, own=True)
-        start, stop = (base + at[0], base + at[1]) if at else (base, end)
+        start, stop = (base + at[0], base + at[1]) if at else (base + len(instr.indent), end)
         fix_edits = [Edit(base + e.start, base + e.end, e.new) for e in (edits or ())]
         fix_edits.extend(file_edits)
         fix = Fix(tuple(fix_edits), safety, title or message) if fix_edits else None

@@ -54,6 +54,7 @@ class Pragmas:
     skip_file: bool = False
     by_instr: dict[int, list[Suppression]] = field(default_factory=dict)
     file_wide: list[Suppression] = field(default_factory=list)
+    detached: list[Suppression] = field(default_factory=list)  # not directly above an instruction
 
     def suppressed(self, d) -> bool:
         hit = False
@@ -66,6 +67,8 @@ class Pragmas:
     def unused(self, df: Dockerfile):
         from slimfix.engine import Diagnostic
 
+        for s in self.detached:
+            yield Diagnostic(CODE, "suppression comment is not directly above an instruction, so it suppresses nothing", s.offset, s.offset + 1, None, s.instr)
         for sups in self.by_instr.values():
             for s in sups:
                 if s.mine and not s.used:
@@ -93,6 +96,7 @@ def scan(df: Dockerfile) -> Pragmas:
             if text.startswith("#"):
                 block.append((text, pos))
             else:
+                _detach(prag, block, instr)
                 block = []
             pos += len(line.text) + len(line.newline or "")
         for text, offset in block:
@@ -102,6 +106,13 @@ def scan(df: Dockerfile) -> Pragmas:
         if _SLIMFIX.match(text) and "skip-file" in text:
             prag.skip_file = True
     return prag
+
+
+def _detach(prag: Pragmas, block: list[tuple[str, int]], instr: Instruction) -> None:
+    for text, offset in block:
+        m = _SLIMFIX.match(text)
+        if m and m.group(1) == "ignore":
+            prag.detached.append(Suppression(instr, _codes(m.group(2)), offset, True))
 
 
 def _read(prag: Pragmas, text: str, offset: int, instr: Instruction) -> None:
