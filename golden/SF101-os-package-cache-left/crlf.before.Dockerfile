@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y ca-certificates
+CMD ["bash"]

@@ -1,0 +1,5 @@
+﻿# escape=`
+FROM debian:bookworm-slim
+run apt-get update && `
+    apt-get install -y --no-install-recommends curl && `
+    rm -rf /var/lib/apt/lists/*

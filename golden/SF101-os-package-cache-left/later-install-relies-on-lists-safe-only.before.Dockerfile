@@ -1,0 +1,5 @@
+FROM debian:bookworm-slim AS base
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+
+FROM base
+RUN apt-get install -y --no-install-recommends git

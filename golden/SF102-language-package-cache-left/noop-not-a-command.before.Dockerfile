@@ -1,0 +1,5 @@
+FROM python:3.12-slim
+RUN echo pip install flask
+RUN sh -c 'pip install flask'
+RUN ["pip", "install", "flask"]
+RUN pip download flask

@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+FROM debian:bookworm-slim
+RUN apt-get update
+RUN rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get install -y --no-install-recommends curl

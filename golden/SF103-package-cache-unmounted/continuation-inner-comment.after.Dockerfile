@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+FROM python:3.12-slim
+RUN \
+    # dependencies first
+    --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt && \
+    pip install .

@@ -1,0 +1,4 @@
+﻿# escape=`
+# check=error=true
+FROM python:3.12-slim
+RUN pip install flask

@@ -1,0 +1,4 @@
+# syntax=docker/dockerfile:1
+FROM python:3.12-slim
+# hadolint ignore=DL3042
+RUN --mount=type=cache,target=/root/.cache/pip pip install flask

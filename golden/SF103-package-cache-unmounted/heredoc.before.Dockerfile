@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+FROM python:3.12-slim
+RUN <<EOF
+pip install -r requirements.txt
+EOF

@@ -1,0 +1,2 @@
+FROM fedora:40
+  run dnf install -y gcc

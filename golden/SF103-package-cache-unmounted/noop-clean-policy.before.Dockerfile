@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+RUN pip install -r requirements.txt
+RUN apt-get update && apt-get install -y curl

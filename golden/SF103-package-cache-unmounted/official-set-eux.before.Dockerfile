@@ -1,0 +1,4 @@
+FROM node:20
+RUN set -eux; \
+	yarn install --frozen-lockfile; \
+	yarn build

@@ -1,0 +1,8 @@
+# syntax=docker/dockerfile:1
+FROM python:3.12 AS builder
+RUN pip wheel --wheel-dir /wheels -r requirements.txt
+RUN --mount=type=cache,target=/root/.cache/pip pip install build
+
+FROM python:3.12-slim
+COPY --from=builder /wheels /wheels
+RUN pip install /wheels/*.whl

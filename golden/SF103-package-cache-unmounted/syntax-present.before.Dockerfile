@@ -1,0 +1,4 @@
+# syntax=docker/dockerfile:1.7
+# A comment about the image
+FROM python:3.12-slim
+RUN pip install flask

@@ -1,0 +1,390 @@
+"""Package-manager commands in the shell-word view, and what a stage knows about their caches.
+
+``calls(scr)`` finds the commands of apt-get/apt, apk, dnf/yum/microdnf, zypper, pip (also
+``python -m pip``), ``uv pip``, npm, yarn, composer and gem in a RUN's ``Script``, each with the
+action it performs and the word that names it (flags go right after that word).  The rest of
+the module answers the questions SF101, SF102 and SF103 share: is a cache folder covered by a
+``--mount``, is an environment variable in force, which user runs the command, which cache policy
+a stage follows, and how to append a cleanup command in the author's style.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from slimfix.cst import Dockerfile, Instruction, parse_instruction
+from slimfix.engine import Context, Diagnostic, Safety
+from slimfix.errors import SlimfixError
+from slimfix.shell import (
+    SHELLS,
+    Command,
+    Script,
+    TextEdit,
+    Word,
+    append_command,
+    script,
+)
+
+# Options that take the next word as their value, before the action word, per tool.
+_VALUE_OPTIONS = {
+    "apt": {"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture"},
+    "apk": {"-X", "-p", "--repository", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"},
+    "dnf": {"-c", "-x", "--config", "--releasever", "--installroot", "--enablerepo", "--disablerepo",
+            "--setopt", "--exclude", "--repo", "--repoid"},
+    "zypper": {"-R", "-c", "-D", "--root", "--config", "--reposd-dir", "--cache-dir"},
+    "pip": {"--cache-dir", "--log", "--proxy", "--retries", "--timeout", "--exists-action",
+            "--trusted-host", "--cert", "--client-cert", "--python"},
+    "uv": {"--cache-dir", "--directory", "--project", "--config-file", "--color"},
+    "npm": {"--prefix", "--cache", "-C", "--userconfig"},
+    "yarn": {"--cwd", "--cache-folder", "--modules-folder"},
+    "composer": {"-d", "--working-dir"},
+    "gem": set(),
+}
+_INSTALL = {
+    "apt": {"install"},
+    "apk": {"add"},
+    "dnf": {"install", "update", "upgrade", "reinstall", "groupinstall", "localinstall", "distro-sync"},
+    "zypper": {"install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si"},
+    "pip": {"install"},
+    "uv": {"install"},
+    "npm": {"install", "i", "ci", "add", "isntall", "in"},
+    "yarn": {"install", "add"},
+    "composer": {"install", "require", "update", "create-project", "upgrade"},
+    "gem": {"install"},
+}
+_PIP = re.compile(r"pip(\d+(\.\d+)?)?")
+_PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
+
+# The cache folders SF103 can put on a BuildKit cache mount, and the extra mount options.
+MOUNT_TARGETS = {
+    "pip": ("/root/.cache/pip",),
+    "uv": ("/root/.cache/uv",),
+    "npm": ("/root/.npm",),
+    "yarn": ("/usr/local/share/.cache/yarn",),
+    "apt": ("/var/cache/apt", "/var/lib/apt/lists"),
+    "apk": ("/var/cache/apk",),
+    "dnf": ("/var/cache/dnf",),
+    "yum": ("/var/cache/yum",),
+}
+LOCKED = frozenset({"apt", "apk", "dnf", "yum"})  # package managers that lock their folders
+HOME_CACHES = frozenset({"pip", "uv", "npm", "yarn"})  # folders under root's home
+APT_LISTS = "/var/lib/apt/lists"
+DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
+KEEP_CACHE = (
+    "rm -f /etc/apt/apt.conf.d/docker-clean; "
+    "echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One package-manager command: ``tool`` (apt, apk, dnf, yum, microdnf, zypper, pip, uv, npm,
+    yarn, composer, gem), ``action`` (its verb as written), ``verb`` (the word naming it)."""
+
+    tool: str
+    action: str
+    verb: Word | None
+    cmd: Command
+    index: int  # position in ``Script.commands``
+
+    @property
+    def installs(self) -> bool:
+        family = "dnf" if self.tool in ("yum", "microdnf") else self.tool
+        return self.action in _INSTALL.get(family, ())
+
+
+def calls(scr: Script) -> list[Call]:
+    found = []
+    for k, cmd in enumerate(scr.commands):
+        call = recognise(cmd, k)
+        if call is not None:
+            found.append(call)
+    return found
+
+
+def recognise(cmd: Command, index: int = 0) -> Call | None:
+    argv = cmd.argv
+    prog = cmd.program
+    if prog in ("apt-get", "apt"):
+        return _call("apt", cmd, index, 1)
+    if prog == "apk":
+        return _call("apk", cmd, index, 1)
+    if prog in ("dnf", "yum", "microdnf"):
+        return _call("dnf", cmd, index, 1, name=prog)
+    if prog == "zypper":
+        return _call("zypper", cmd, index, 1)
+    if _PIP.fullmatch(prog):
+        return _call("pip", cmd, index, 1)
+    if _PYTHON.fullmatch(prog):
+        k = 1
+        while k < len(argv) and argv[k].text.startswith("-") and argv[k].text != "-m":
+            k += 2 if argv[k].text in ("-X", "-W") else 1
+        if k + 1 < len(argv) and argv[k].text == "-m" and argv[k + 1].text == "pip":
+            return _call("pip", cmd, index, k + 2)
+        return None
+    if prog == "uv":
+        k = _verb_index(argv, 1, _VALUE_OPTIONS["uv"])
+        if k is not None and argv[k].text == "pip":
+            return _call("uv", cmd, index, k + 1)
+        return None
+    if prog in ("npm", "composer", "gem"):
+        return _call(prog, cmd, index, 1)
+    if prog == "yarn":
+        k = _verb_index(argv, 1, _VALUE_OPTIONS["yarn"])
+        if k is None:  # a bare ``yarn`` installs
+            return Call("yarn", "install", argv[0], cmd, index)
+        if argv[k].text == "global" and k + 1 < len(argv):
+            return Call("yarn", argv[k + 1].text, argv[k + 1], cmd, index)
+        return Call("yarn", argv[k].text, argv[k], cmd, index)
+    return None
+
+
+def _call(family: str, cmd: Command, index: int, start: int, name: str | None = None) -> Call | None:
+    argv = cmd.argv
+    k = _verb_index(argv, start, _VALUE_OPTIONS[family])
+    if k is None:
+        return None
+    return Call(name or family, argv[k].text, argv[k], cmd, index)
+
+
+def _verb_index(argv: tuple[Word, ...], start: int, value_options: set[str]) -> int | None:
+    k = start
+    while k < len(argv):
+        text = argv[k].text
+        if text == "--":
+            return k + 1 if k + 1 < len(argv) else None
+        if not text.startswith("-") or text == "-":
+            return k
+        k += 2 if text in value_options else 1
+    return None
+
+
+def following(scr: Script, call: Call) -> tuple[Command, ...]:
+    """The commands after ``call`` in the same RUN."""
+    return scr.commands[call.index + 1 :]
+
+
+def removes(cmd: Command, path: str) -> bool:
+    """``cmd`` is an ``rm``/``find -delete`` whose argument covers ``path`` (``/dir/*`` too)."""
+    if cmd.program not in ("rm", "find"):
+        return False
+    for arg in cmd.args[1:]:
+        if not arg.startswith("/"):
+            continue
+        base = arg.rstrip("*").rstrip("/") or "/"
+        if path == base or path.startswith(base.rstrip("/") + "/"):
+            return True
+    return False
+
+
+def mounts(instr: Instruction) -> list[dict[str, str]]:
+    """The ``--mount`` flags of a RUN (ONBUILD RUN too), as lower-cased key/value maps."""
+    found = []
+    for flag in instr.sem.command.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        spec: dict[str, str] = {"type": "bind"}
+        for field in next(csv.reader([flag.value])):
+            key, _, value = field.partition("=")
+            spec[key.strip().lower()] = value.strip()
+        for alias in ("dst", "destination"):
+            if alias in spec and "target" not in spec:
+                spec["target"] = spec[alias]
+        found.append(spec)
+    return found
+
+
+def covered(instr: Instruction, path: str, marker: str | None = None) -> bool:
+    """A cache or tmpfs mount holds ``path`` (or has ``marker`` in its target)."""
+    for spec in mounts(instr):
+        if spec.get("type") not in ("cache", "tmpfs"):
+            continue
+        target = spec.get("target", "").rstrip("/") or "/"
+        if path == target or path.startswith(target.rstrip("/") + "/"):
+            return True
+        if marker and marker in target.lower().split("/")[-1]:
+            return True
+    return False
+
+
+def stage_chain(df: Dockerfile, instr: Instruction) -> list[Instruction]:
+    """The instructions that run before ``instr`` in its image: earlier stages it is built
+    ``FROM`` (by name), then its own stage up to ``instr``."""
+    stage = df.stage_of(instr)
+    own = list(stage.instructions[: stage.instructions.index(instr)])
+    return _ancestors(df, stage, set()) + own
+
+
+def _ancestors(df: Dockerfile, stage, seen: set[int]) -> list[Instruction]:
+    base = (stage.base or "").lower()
+    for other in df.stages:
+        if other.index < stage.index and other.index >= 0 and other.name == base and other.index not in seen:
+            seen.add(other.index)
+            return _ancestors(df, other, seen) + list(other.instructions)
+    return []
+
+
+def env_in_force(df: Dockerfile, instr: Instruction) -> set[str]:
+    """Names set by ENV (inherited through ``FROM <stage>``) or by an ARG with a default in
+    this stage, before ``instr``."""
+    names: set[str] = set()
+    stage = df.stage_of(instr)
+    for other in stage_chain(df, instr):
+        if other.name == "ENV":
+            names.update(other.value[0::2])
+        elif other.name == "ARG" and df.stage_of(other) is stage:
+            for word in other.value:
+                name, eq, _ = word.partition("=")
+                if eq:
+                    names.add(name)
+    return names
+
+
+def inline_env(scr: Script, call: Call, name: str) -> bool:
+    """``NAME=... cmd`` or an earlier ``export NAME=...`` in the same RUN."""
+    if name in call.cmd.assignments:
+        return True
+    for cmd in scr.commands[: call.index]:
+        if cmd.program == "export" and any(a.partition("=")[0] == name for a in cmd.args[1:]):
+            return True
+    return False
+
+
+def runs_as_root(df: Dockerfile, instr: Instruction) -> bool:
+    """No USER other than root before ``instr`` (the base image is assumed to run as root)."""
+    user = "root"
+    for other in stage_chain(df, instr):
+        if other.name == "USER" and other.value:
+            user = other.value[0].split(":")[0]
+    return user in ("root", "0")
+
+
+def policy(settings, df: Dockerfile, instr: Instruction) -> str:
+    """The cache policy of ``instr``'s stage: ``clean`` or ``mounts``."""
+    return settings.cache_for(df.stage_of(instr).name)
+
+
+def mounts_handle(settings, df: Dockerfile, instr: Instruction, tool: str) -> bool:
+    """SF103 puts ``tool``'s cache on a mount here, so SF101/SF102 add no cleanup for it."""
+    if policy(settings, df, instr) != "mounts" or tool not in MOUNT_TARGETS:
+        return False
+    return tool not in HOME_CACHES or runs_as_root(df, instr)
+
+
+def mount_flag(tool: str, target: str) -> str:
+    extra = ",sharing=locked" if tool in LOCKED else ""
+    return f"--mount=type=cache,target={target}{extra}"
+
+
+def append(instr: Instruction, scr: Script, commands: list[str], nl: str) -> TextEdit | None:
+    """Append ``commands`` at the end of the RUN in the author's layout, or None when that is
+    not safe: the view is incomplete, or the script ends with an operator (``x &``, or ``x;``
+    without ``set -e``).
+
+    Under ``set -e`` with ``;``-joined lines (the official images' style) the new lines are
+    joined with ``;`` too; otherwise with ``&&``, so a failing command still fails the build.
+    """
+    if scr.opaque or not scr.commands:
+        return None
+    errexit = _errexit(scr)
+    ends_with = scr.ops[-1][0] if scr.ops and scr.ops[-1][2] >= scr.end else None
+    if ends_with is not None and not (ends_with == ";" and errexit):
+        return None
+    semicolons = errexit and (ends_with == ";" or scr.commands[-1].op_before == ";")
+    pieces = []
+    for k, command in enumerate(commands):
+        text = append_command(instr, scr, command, nl).new
+        if semicolons and text.startswith(" &&"):
+            text = ("" if k == 0 and ends_with else ";") + text[3:]
+        elif ends_with:
+            return None
+        pieces.append(text)
+    return TextEdit(scr.end, scr.end, "".join(pieces))
+
+
+def _errexit(scr: Script) -> bool:
+    first = scr.commands[0]
+    if first.program != "set":
+        return False
+    args = first.args[1:]
+    return any(a.startswith("-") and not a.startswith("--") and "e" in a for a in args) or "errexit" in args
+
+
+def heredoc_scripts(instr: Instruction, scr: Script) -> list[Script]:
+    """The shell scripts a RUN feeds through here-documents (``RUN <<EOF`` or ``RUN bash <<EOF``),
+    read approximately (lines joined with ``;``), for reports only: their offsets are not
+    offsets in ``instr.text``."""
+    if not instr.heredocs or any(c.program not in SHELLS for c in scr.commands):
+        return []
+    found = []
+    for doc in instr.heredocs:
+        body = re.sub(r"\\\r?\n", " ", doc.content)
+        lines = [line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        if not lines:
+            continue
+        try:
+            inner = script(parse_instruction("RUN " + " ; ".join(lines) + "\n"))
+        except SlimfixError:
+            continue
+        if inner is not None:
+            found.append(inner)
+    return found
+
+
+# (message, at, edit, safety): what a check found, before it becomes a Diagnostic.
+Finding = tuple[str, "tuple[int, int] | None", "TextEdit | None", Safety]
+
+
+def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iterator[Diagnostic]:
+    """Diagnostics from ``findings(ctx, instr, scr)`` for a RUN and for the scripts of its
+    here-documents.  An edit is applied only where the shell-word view is complete: inside a
+    here-document, or on a command line with a part the view does not understand, the finding is
+    reported with what to change, and nothing is changed."""
+    for inner in heredoc_scripts(instr, scr):
+        for message, _, _, _ in findings(ctx, instr, inner):
+            yield ctx.diagnostic(instr, message + _NOT_APPLIED.format("a here-document"), safety=Safety.DISPLAY_ONLY)
+    for message, at, edit, safety in findings(ctx, instr, scr):
+        if edit is not None and scr.opaque:
+            message += _NOT_APPLIED.format(scr.opaque[0])
+            edit, safety = None, Safety.DISPLAY_ONLY
+        yield ctx.diagnostic(instr, message, edits=[edit] if edit else None, safety=safety, at=at)
+
+
+_NOT_APPLIED = " (not applied: slimfix does not edit a command line that holds {}; make this change yourself)"
+
+
+def apt_runs(instrs):
+    """``(instr, apt calls)`` for the RUNs (and ONBUILD RUNs) among ``instrs``."""
+    for other in instrs:
+        if other.sem.command.keyword != "RUN":
+            continue
+        scr = script(other)
+        if scr is not None:
+            yield other, [c for c in calls(scr) if c.tool == "apt"]
+
+
+def updates_first(apt: list[Call]) -> bool:
+    """An ``apt-get update`` runs before the first install of these calls."""
+    installs = [c for c in apt if c.action in ("install", "upgrade", "dist-upgrade", "full-upgrade")]
+    updates = [c for c in apt if c.action == "update"]
+    return bool(updates) and (not installs or updates[0].index < installs[0].index)
+
+
+def later_apt_install_without_update(df: Dockerfile, instr: Instruction) -> int | None:
+    """Line of a later RUN of the same image (its stage, or a stage built FROM it) that installs
+    with apt without updating first, so relies on the package lists left before it."""
+    stage = df.stage_of(instr)
+    later = list(stage.instructions[stage.instructions.index(instr) + 1 :])
+    names = {stage.name} if stage.name else set()
+    for other in df.stages:
+        if other.index > stage.index and (other.base or "").lower() in names:
+            later.extend(other.instructions)
+            if other.name:
+                names.add(other.name)
+    for other, apt in apt_runs(later):
+        if other.name == instr.name and any(c.installs or c.action in ("upgrade", "dist-upgrade", "full-upgrade") for c in apt) and not updates_first(apt):
+            return df.lines_of(other)[0]
+    return None

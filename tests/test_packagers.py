@@ -1,0 +1,65 @@
+"""slimfix.packagers: package-manager commands in the shell-word view."""
+
+from __future__ import annotations
+
+import pytest
+
+from slimfix import parse
+from slimfix.packagers import calls, covered, env_in_force, runs_as_root
+from slimfix.shell import script
+
+
+def found(command: str) -> list[tuple[str, str, str]]:
+    run = parse(f"FROM x\nRUN {command}\n").instructions[1]
+    return [(c.tool, c.action, c.verb.text if c.verb else "") for c in calls(script(run))]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    (
+        ("apt-get -o Dpkg::Options::=--force-confold -y install c", [("apt", "install", "install")]),
+        ("apt-get -t bookworm-backports install c", [("apt", "install", "install")]),
+        ("sudo -u root DEBIAN_FRONTEND=x apt install c", [("apt", "install", "install")]),
+        ("apk --no-cache -X http://m add c", [("apk", "add", "add")]),
+        ("dnf --setopt install_weak_deps=False install c", [("dnf", "install", "install")]),
+        ("yum -y install c && microdnf install d", [("yum", "install", "install"), ("microdnf", "install", "install")]),
+        ("zypper --non-interactive in c", [("zypper", "in", "in")]),
+        ("pip --cache-dir /c install c", [("pip", "install", "install")]),
+        ("python3.12 -I -m pip install c", [("pip", "install", "install")]),
+        ("python -W ignore -m pip install c", [("pip", "install", "install")]),
+        ("uv --color never pip install c", [("uv", "install", "install")]),
+        ("yarn", [("yarn", "install", "yarn")]),
+        ("yarn --frozen-lockfile", [("yarn", "install", "yarn")]),
+        ("yarn global add c", [("yarn", "add", "add")]),
+        ("npm ci && composer require c && gem install c", [("npm", "ci", "ci"), ("composer", "require", "require"), ("gem", "install", "install")]),
+        # not package managers, or not running them
+        ("python3 -c 'import pip' && python -m venv v && uv run x", []),
+        ("echo pip install c && sh -c 'npm ci'", []),
+    ),
+)
+def test_calls(command: str, expected: list[tuple[str, str, str]]) -> None:
+    assert found(command) == expected
+
+
+def test_covered_by_cache_or_tmpfs_mounts_only() -> None:
+    df = parse(
+        "FROM x\nRUN --mount=type=cache,target=/root/.cache --mount=type=bind,target=/var/lib/apt/lists "
+        "--mount=type=tmpfs,dst=/var/cache/apk true\n"
+    )
+    run = df.instructions[1]
+    assert covered(run, "/root/.cache/pip")
+    assert not covered(run, "/var/lib/apt/lists")  # a bind mount
+    assert covered(run, "/var/cache/apk")  # dst= is target=
+    assert not covered(run, "/root/.npm")
+
+
+def test_env_and_user_follow_the_stage_chain() -> None:
+    df = parse(
+        "ARG GLOBAL=1\nFROM x AS a\nENV A=1 B=2\nARG C=3\nARG D\nUSER app\n"
+        "FROM a AS b\nARG E=5\nRUN true\nFROM x\nUSER 0:0\nRUN true\n"
+    )
+    b_run, last_run = df.instructions[8], df.instructions[11]
+    assert env_in_force(df, b_run) == {"A", "B", "E"}  # ENV inherited; ARGs only of the own stage
+    assert not runs_as_root(df, b_run)
+    assert env_in_force(df, last_run) == set()
+    assert runs_as_root(df, last_run)
