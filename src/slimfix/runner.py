@@ -135,7 +135,7 @@ def process_file(
         return
     if side is not None:
         side.add(path, settings, result)
-    _report(result, name, options, report, out, err)
+    _report(result, name, options, report, out, err, settings.unsafe_fixes)
     if result.changed:
         report.changed.append(name)
         if options.mode is Mode.WRITE:
@@ -159,7 +159,9 @@ def settings_excluded(options: Options, path: Path) -> bool:
     return is_excluded(path, options.config)
 
 
-def _report(result: FixResult, name: str, options: Options, report: Report, out: TextIO, err: TextIO) -> None:
+def _report(
+    result: FixResult, name: str, options: Options, report: Report, out: TextIO, err: TextIO, unsafe: bool = False
+) -> None:
     """Remember the findings; outside --check, print the ones left unfixed to stderr.
 
     Under --write the report lists what was fixed and what is left (positions in the new
@@ -170,8 +172,10 @@ def _report(result: FixResult, name: str, options: Options, report: Report, out:
     else:
         report.diagnostics.extend((name, d) for d in result.found)
     if options.output_format == "text" and not options.quiet and options.mode is not Mode.CHECK:
-        for d in result.remaining:
-            if d.fix is None or not d.fix.applies(bool(options.unsafe_fixes)):
+        # positions in the file as the user will see it: rewritten under --write, else as it is
+        shown = result.remaining if options.mode is Mode.WRITE else result.found
+        for d in shown:
+            if d.fix is None or not d.fix.applies(unsafe):
                 err.write(f"{name}:{d.line}:{d.column}: {d.code} {d.message}{_hint(d)}\n")
 
 
@@ -200,7 +204,7 @@ def process_stdin(options: Options, report: Report, out: TextIO, err: TextIO, da
         _error(report, name, exc, err)
         out.write(text)
         return
-    _report(result, name, options, report, out, err)
+    _report(result, name, options, report, out, err, settings.unsafe_fixes)
     if result.changed and options.mode in (Mode.CHECK, Mode.DIFF):
         report.changed.append(name)
     if options.mode is Mode.DIFF:
