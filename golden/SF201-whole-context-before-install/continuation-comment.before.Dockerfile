@@ -1,0 +1,6 @@
+FROM python:3.12-slim
+WORKDIR /app
+COPY --chown=1000:1000 \
+# everything, owned by the app user
+    . .
+RUN pip install -r requirements.txt

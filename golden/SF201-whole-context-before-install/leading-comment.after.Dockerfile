@@ -1,0 +1,8 @@
+FROM python:3.12-slim
+WORKDIR /app
+
+# the application
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
+COPY . .
+CMD ["python", "app.py"]

@@ -1,0 +1,12 @@
+FROM node:20 AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+COPY --from=assets /assets/dist ./static
+CMD ["python", "app.py"]

@@ -1,0 +1,6 @@
+FROM python:3.12-slim
+ENV POETRY_VIRTUALENVS_CREATE=false
+WORKDIR /code
+COPY . .
+RUN pip install poetry==1.8.3 && poetry install --no-root --only main --no-interaction
+CMD ["python", "-m", "service"]

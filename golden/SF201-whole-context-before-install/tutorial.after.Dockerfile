@@ -1,0 +1,9 @@
+FROM python:3.8.0-slim
+COPY requirements.txt /app/
+RUN apt-get update \
+    && apt-get install gcc -y \
+    && apt-get clean
+WORKDIR app
+RUN pip install --user -r requirements.txt
+COPY . /app
+ENTRYPOINT uvicorn main:app --reload --host 0.0.0.0 --port 8080
