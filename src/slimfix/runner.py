@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,16 +119,15 @@ def process_file(
     err: TextIO,
     side: SideFiles | None = None,
     context: Path | None = None,  # a Compose file's build context for it
+    prefetched: dict | None = None,  # from ``prefetch``: results computed in worker processes
 ) -> None:
     name = str(path)
     try:
-        settings = settings_for(options, path)
-        if context is not None and options.context is None:
-            settings = dataclasses.replace(settings, context=context)
-        if settings_excluded(options, path):
+        settings, result = _prefetched(prefetched, path, context) or fix_file(path, options, context)
+        if result is None:
+            if side is not None:
+                side.skipped(path, settings)
             return
-        text = decode(path.read_bytes())
-        result = fix_source(text, settings, path)
     except (OSError, SlimfixError) as exc:
         _error(report, name, exc, err)
         if side is not None:
@@ -151,6 +151,73 @@ def process_file(
                 err.write(f"would rewrite {name}\n")
         else:
             out.write(unified_diff(result.source, result.output, name))
+
+
+def fix_file(path: Path, options: Options, context: Path | None = None) -> tuple[Settings, FixResult | None]:
+    """The settings and result for one file; no result when the configuration excludes it."""
+    settings = settings_for(options, path)
+    if context is not None and options.context is None:
+        settings = dataclasses.replace(settings, context=context)
+    if settings_excluded(options, path):
+        return settings, None
+    return settings, fix_source(decode(path.read_bytes()), settings, path)
+
+
+PARALLEL_MIN_FILES = 8  # below this a process pool costs more than it saves
+
+
+def prefetch(options: Options) -> dict | None:
+    """Start fixing every file ``run`` will visit in a process pool; None when not worth it.
+
+    Workers only compute (``fix_file``); ``run`` still prints, writes and reports each file in
+    its usual order, so the output is the serial path's byte for byte.  A file whose worker
+    failed in any way is redone in-process, so its error reads exactly as in a serial run.
+    ``SLIMFIX_JOBS`` sets the number of processes (1: serial); the default is one per core.
+    """
+    try:
+        jobs = max(1, int(os.environ.get("SLIMFIX_JOBS") or os.cpu_count() or 1))
+    except ValueError:
+        jobs = os.cpu_count() or 1
+    if jobs == 1:
+        return None
+    todo: dict[tuple[Path, Path | None], None] = {}
+    for raw in options.paths:
+        path = Path(raw)
+        if raw == "-":
+            continue
+        if path.is_dir():
+            try:
+                targets = discover(path)
+            except ComposeError:
+                continue  # ``run`` reports it
+            todo.update(((t.dockerfile, t.context if t.services else None), None) for t in targets)
+        elif path.exists():
+            todo[(path, None)] = None
+    if len(todo) < PARALLEL_MIN_FILES:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
+    futures = {key: pool.submit(_fix_in_worker, key[0], options, key[1]) for key in todo}
+    pool.shutdown(wait=False)  # the workers finish the queue, then exit
+    return futures
+
+
+def _fix_in_worker(path: Path, options: Options, context: Path | None) -> tuple[Settings, FixResult | None] | None:
+    try:
+        return fix_file(path, options, context)
+    except Exception:
+        return None  # redone in-process by ``run``
+
+
+def _prefetched(prefetched: dict | None, path: Path, context: Path | None) -> tuple[Settings, FixResult | None] | None:
+    future = prefetched.pop((path, context), None) if prefetched else None
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception:  # the pool broke or a result did not pickle: compute it here instead
+        return None
 
 
 def settings_excluded(options: Options, path: Path) -> bool:
@@ -231,6 +298,7 @@ def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None,
         err.write("slimfix: no path given (a Dockerfile, a folder, or '-' for stdin); see slimfix --help\n")
         return 2
     side = SideFiles()
+    prefetched = prefetch(options)
     for raw in options.paths:
         if raw == "-":
             data = stdin if stdin is not None else sys.stdin.buffer.read()
@@ -250,9 +318,9 @@ def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None,
                 if t.dockerfile in side.done:
                     side.also(t.dockerfile, context or t.dockerfile.parent)
                 else:
-                    process_file(t.dockerfile, options, report, out, err, side, context)
+                    process_file(t.dockerfile, options, report, out, err, side, context, prefetched)
         elif path.exists():
-            process_file(path, options, report, out, err, side)
+            process_file(path, options, report, out, err, side, prefetched=prefetched)
         else:
             _error(report, raw, FileNotFoundError("no such file or folder"), err)
     side.flush(options, report, out, err)

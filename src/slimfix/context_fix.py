@@ -1,0 +1,373 @@
+"""SF001's side file: what the Dockerfiles need from their build context, and the ignore-file change.
+
+``needs_of(df, context_dir)`` reads one Dockerfile: the context paths its COPY/ADD sources and
+``RUN --mount=type=bind`` sources name, the files its dependency installs read from a copied
+context, whether something sends the whole context into the image, and what makes that view
+incomplete.  ``plan_dockerignore(context_dir, dockerfiles, settings)`` merges the needs of every
+Dockerfile built with that context and returns the ignore-file change as a ``SideChange``.
+
+What is safe to leave out (the catalog's SF001 entry says why): everything no source names
+when no source sends the whole context; with a whole-context source (``COPY . DEST``, a bind
+mount of the context), the categories an image cannot sensibly depend on (VCS data unless a RUN
+uses git or builds Go, virtual environments, bytecode, node_modules the image installs itself,
+caches, editor files, OS litter).  Build output, secret-looking files and large files then need
+``--unsafe-fixes``, and are never proposed when an install step may read more than slimfix can
+see.  A source whose path holds an unknown variable stops the plan.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from slimfix import installs
+from slimfix.analysis import State, expand, stage_steps
+from slimfix.buildcontext import Proposal, context_size, propose, render
+from slimfix.cst import Dockerfile, Instruction
+from slimfix.dockerignore import DockerignoreError, Matcher, find_ignore_file, go_clean, parse_dockerignore
+from slimfix.engine import Settings
+from slimfix.shell import script
+
+__all__ = [
+    "Needs",
+    "Plan",
+    "SideChange",
+    "first_reader",
+    "ignore_file_for",
+    "needs_of",
+    "plan",
+    "plan_dockerignore",
+    "size_text",
+    "summary",
+]
+
+_NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
+# git itself, a .git path, and Go builds, which stamp the VCS revision into the binary
+_READS_VCS = re.compile(r"(?<![\w.-])(\.?git(?![\w-])|go\s+(build|install)(?![\w.-]))")
+_CACHE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What builds with one Dockerfile read from the context (merged over several with ``merge``)."""
+
+    paths: tuple[str, ...] = ()  # context paths (or globs) that must stay in the context
+    whole: bool = False  # a source sends the whole context into the build
+    installs_node_modules: bool = False  # the image runs its own npm/yarn/pnpm install
+    runs_git: bool = False  # a RUN may read VCS data (git, go build): .git is not safe to leave out
+    unbounded: tuple[str, ...] = ()  # why an install may read more than ``paths``
+    unknown: tuple[str, ...] = ()  # why the needed paths cannot be known at all
+
+    @staticmethod
+    def merge(parts: Iterable[Needs]) -> Needs:
+        parts = list(parts)
+        return Needs(
+            tuple(sorted({p for n in parts for p in n.paths})),
+            any(n.whole for n in parts),
+            any(n.installs_node_modules for n in parts),
+            any(n.runs_git for n in parts),
+            tuple(dict.fromkeys(r for n in parts for r in n.unbounded)),
+            tuple(dict.fromkeys(r for n in parts for r in n.unknown)),
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The proposals for one ignore file: ``applied`` at the settings' safety level, ``held_back`` not."""
+
+    ignore_file: Path
+    old_text: str
+    applied: tuple[Proposal, ...]
+    held_back: tuple[Proposal, ...]
+
+    @property
+    def new_text(self) -> str:
+        return render(self.old_text, self.applied)
+
+
+@dataclass(frozen=True)
+class SideChange:
+    """A change to a file beside the Dockerfile, with the context size before and after it."""
+
+    path: Path
+    old_text: str
+    new_text: str
+    size_before: tuple[int, int]  # (files, bytes) sent to the builder
+    size_after: tuple[int, int]
+    held_back: tuple[Proposal, ...] = ()  # left out only with --unsafe-fixes
+
+
+# ---- what a Dockerfile needs -----------------------------------------------------------------
+
+
+def needs_of(df: Dockerfile, context_dir: Path | None = None) -> Needs:
+    """The context paths ``df`` reads; ``context_dir`` lets installs be followed into copied files."""
+    paths: list[str] = []
+    unknown: list[str] = []
+    unbounded: list[str] = []
+    node = git = whole = False
+    copied: dict[str, tuple[str | None, ...]] = {}  # stage -> image folders holding the whole context
+    for stage in df.stages:
+        base = (stage.base or "").lower()
+        dests: list[str | None] = list(copied.get(base, ())) if stage.from_ is not None else []
+        for step in stage_steps(df, stage):
+            instr, state, eff = step.instr, step.state, step.effects
+            keyword = instr.sem.keyword
+            if keyword == "ONBUILD":
+                continue  # runs in the child build, with the child's context
+            here: list[str | None] = []  # where this instruction puts the whole context
+            for raw in eff.context_paths if eff.reads_context else ():
+                value = expand(raw, state.values, instr.escape)
+                if value is None:
+                    unknown.append(f"line {_line(df, instr)}: {keyword} source {raw} holds a variable")
+                    continue
+                path = go_clean(value).lstrip("/")
+                if path in ("", "."):
+                    whole = True
+                    here.append(_whole_dest(instr, state))
+                else:
+                    paths.append(path)
+            if keyword != "RUN":
+                dests.extend(here)
+                continue
+            seen = dests + here  # a bind mount lasts for its RUN only
+            git = git or bool(_READS_VCS.search(instr.sem.line))
+            found = _installs(instr)
+            if found is None:
+                if seen:
+                    unbounded.append(f"line {_line(df, instr)}: a RUN slimfix cannot read")
+                continue
+            for install in found:
+                node = node or (install.tool in _NODE_TOOLS and install.project)
+                if seen and install.project:
+                    where = f"line {_line(df, instr)}: `{install.text}`"
+                    _follow(install, state.workdir, seen, context_dir, paths, unbounded, where)
+        for key in (stage.name, str(stage.index)):
+            if key:
+                copied[key] = tuple(dests)
+    return Needs(
+        tuple(sorted(set(paths))), whole, node, git, tuple(dict.fromkeys(unbounded)), tuple(dict.fromkeys(unknown))
+    )
+
+
+def first_reader(df: Dockerfile) -> Instruction | None:
+    """Where SF001 reports: the first instruction that sends the whole context into the build,
+    else the first that reads the context at all (ONBUILD triggers read the child's)."""
+    first = None
+    for stage in df.stages:
+        for step in stage_steps(df, stage):
+            if not step.effects.reads_context or step.instr.sem.keyword == "ONBUILD":
+                continue
+            first = first or step.instr
+            for raw in step.effects.context_paths:
+                value = expand(raw, step.state.values, step.instr.escape)
+                if value is not None and go_clean(value).lstrip("/") in ("", "."):
+                    return step.instr
+    return first
+
+
+def _line(df: Dockerfile, instr: Instruction) -> int:
+    return df.lines_of(instr)[0]
+
+
+def _installs(instr: Instruction) -> list[installs.Install] | None:
+    """The dependency installs a RUN runs; None when its command line cannot be read."""
+    scr = script(instr)
+    if scr is None or scr.opaque:
+        return None
+    return [found for cmd in scr.commands if (found := installs.recognise(cmd)) is not None]
+
+
+def _whole_dest(instr: Instruction, state: State) -> str | None:
+    """The image folder a whole-context COPY/ADD or bind mount puts the context in."""
+    if instr.sem.keyword == "RUN":
+        raw = None
+        for flag in instr.sem.flags:
+            if flag.name == "mount":
+                opts = _mount_options(flag.value or "")
+                src = opts.get("source") or opts.get("src") or "."
+                if "from" not in opts and go_clean(src) == ".":
+                    raw = opts.get("target") or opts.get("dst") or opts.get("destination")
+                    break
+    else:
+        raw = instr.sem.value[-1] if len(instr.sem.value) > 1 else None
+    value = expand(raw, state.values, instr.escape) if raw else None
+    if not value:
+        return None
+    if not value.startswith("/"):
+        if state.workdir is None:
+            return None
+        value = posixpath.join(state.workdir, value)
+    return installs.clean(value)
+
+
+def _mount_options(value: str) -> dict[str, str]:
+    pairs = (part.partition("=") for part in value.split(","))
+    return {key.strip().lower(): val.strip() for key, _, val in pairs}
+
+
+class _CopiedContext:
+    """``installs.Files`` over the context as the whole-context sources put it in the image."""
+
+    def __init__(self, root: Path, dests: Sequence[str]) -> None:
+        self.root, self.dests = root, dests
+
+    def relpaths(self, path: str) -> list[str]:
+        return [posixpath.relpath(path, d) for d in self.dests if installs.under(path, d) and path != d]
+
+    def inside(self, path: str) -> bool:
+        return any(installs.under(path, d) for d in self.dests)
+
+    def read(self, path: str) -> str | None:
+        for rel in self.relpaths(path):
+            try:
+                return (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+        return None
+
+
+def _follow(
+    install: installs.Install,
+    cwd: str | None,
+    dests: Sequence[str | None],
+    context_dir: Path | None,
+    paths: list[str],
+    unbounded: list[str],
+    where: str,
+) -> None:
+    """Add the context files ``install`` reads from a copied context to ``paths``."""
+    if context_dir is None or cwd is None or None in dests:
+        unbounded.append(f"{where} runs where slimfix cannot follow it")
+        return
+    files = _CopiedContext(Path(context_dir), [d for d in dests if d is not None])
+    result = installs.reads(install, cwd, files)
+    unbounded.extend(f"{where}: {reason}" for reason in result.source)
+    for path in result.files:
+        paths.extend(files.relpaths(path))
+
+
+# ---- the plan ----------------------------------------------------------------------------------
+
+
+def ignore_file_for(context_dir: Path, dockerfile: Path | None) -> Path:
+    """The ignore file a build of ``dockerfile`` uses: its own ``<name>.dockerignore`` if present."""
+    return find_ignore_file(Path(context_dir), dockerfile) or Path(context_dir) / ".dockerignore"
+
+
+def _unsafe(proposal: Proposal, needs: Needs) -> bool:
+    """Whether leaving ``proposal`` out may change the image (see the module docstring)."""
+    if not needs.whole:
+        return False  # nothing sends it: no source names it, or propose() would have kept it
+    return proposal.risky or (proposal.category == "vcs" and needs.runs_git)
+
+
+def plan(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bool) -> Plan | None:
+    """The ignore-file proposals for ``needs``; None when there is nothing to propose.
+
+    Raises DockerignoreError for an ignore file Docker would refuse (or that is not UTF-8).
+    """
+    if needs.unknown or not Path(context_dir).is_dir():
+        return None
+    old_text = _read(ignore_file)
+    patterns = parse_dockerignore(old_text, str(ignore_file))
+    found = propose(Path(context_dir), patterns, needs.paths, needs.installs_node_modules)
+    applied: list[Proposal] = []
+    held: list[Proposal] = []
+    for proposal in found:
+        if not _unsafe(proposal, needs):
+            applied.append(proposal)
+        elif not needs.unbounded:  # an install may read it: never proposed
+            (applied if unsafe_fixes else held).append(proposal)
+    if not applied and not held:
+        return None
+    return Plan(ignore_file, old_text, tuple(applied), tuple(held))
+
+
+def _read(ignore_file: Path) -> str:
+    try:
+        data = ignore_file.read_bytes()
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        raise DockerignoreError(str(ignore_file), 1, exc.strerror or "cannot be read") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DockerignoreError(str(ignore_file), data[: exc.start].count(b"\n") + 1, "not valid UTF-8") from None
+
+
+def plan_dockerignore(
+    context_dir: Path, dockerfiles: Sequence[tuple[Path, Dockerfile]], settings: Settings
+) -> SideChange | None:
+    """The ignore-file change serving every Dockerfile in ``dockerfiles`` (all built with ``context_dir``).
+
+    They must share one ignore file (see ``ignore_file_for``).  Returns None when nothing would
+    change.  Raises DockerignoreError for an unreadable ignore file, ValueError when the
+    Dockerfiles use different ignore files.
+    """
+    context_dir = Path(context_dir)
+    targets = [ignore_file_for(context_dir, path) for path, _ in dockerfiles] or [ignore_file_for(context_dir, None)]
+    if len({t.resolve() for t in targets}) != 1:
+        raise ValueError(f"these Dockerfiles use different ignore files: {', '.join(sorted(set(map(str, targets))))}")
+    target = targets[0]
+    needs = Needs.merge(needs_of(df, context_dir) for _, df in dockerfiles)
+    found = plan(context_dir, target, needs, settings.unsafe_fixes)
+    if found is None or not found.applied:
+        return None
+    new_text = found.new_text
+    before = context_size(context_dir, Matcher(parse_dockerignore(found.old_text, str(target))))
+    after = context_size(context_dir, Matcher(parse_dockerignore(new_text, str(target))))
+    return SideChange(target, found.old_text, new_text, before, after, found.held_back)
+
+
+# ---- for the diagnostic: the same plan, remembered for a moment --------------------------------
+
+_recent: dict[tuple, tuple[float, tuple[Plan, int, int] | None]] = {}
+
+
+def summary(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bool) -> tuple[Plan, int, int] | None:
+    """(plan, files and bytes the applicable proposals leave out) for the diagnostic, or None.
+
+    The fix loop checks a file several times in a row and an editor on every keystroke, so the
+    answer is kept for two seconds per context, ignore file and needs.  Raises DockerignoreError.
+    """
+    key = (str(context_dir), str(ignore_file), _stamp(Path(context_dir)), _stamp(ignore_file), needs, unsafe_fixes)
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit is not None and now - hit[0] < _CACHE_SECONDS:
+        return hit[1]
+    found = plan(context_dir, ignore_file, needs, unsafe_fixes)
+    value = None
+    if found is not None:
+        old = context_size(Path(context_dir), Matcher(parse_dockerignore(found.old_text)))
+        new = context_size(Path(context_dir), Matcher(parse_dockerignore(render(found.old_text, found.applied))))
+        value = (found, old[0] - new[0], old[1] - new[1])
+    for stale in [k for k, (t, _) in _recent.items() if now - t >= _CACHE_SECONDS]:
+        del _recent[stale]
+    _recent[key] = (now, value)
+    return value
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def size_text(files: int, size: int) -> str:
+    """``1,515 files, 30.4 MB``."""
+    if size >= 1_000_000:
+        amount = f"{size / 1_000_000:.1f} MB"
+    elif size >= 1_000:
+        amount = f"{size / 1_000:.1f} kB"
+    else:
+        amount = f"{size} B"
+    return f"{files:,} file{'' if files == 1 else 's'}, {amount}"

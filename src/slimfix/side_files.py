@@ -1,0 +1,144 @@
+"""Files slimfix changes beside the Dockerfiles: SF001's ignore files, one per build context.
+
+The runner hands every Dockerfile it fixed (or failed to read) to ``SideFiles.add``; after the
+last one, ``flush`` groups them by the ignore file their builds use, so a context shared by
+several Dockerfiles gets one ``.dockerignore`` that serves them all, and shows (``--diff``),
+counts (``--check``) or writes (``--write``) each change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from slimfix.compose import is_dockerfile_name
+from slimfix.context_fix import ignore_file_for, plan_dockerignore, size_text
+from slimfix.cst import Dockerfile, parse
+from slimfix.engine import FixResult, Settings
+from slimfix.errors import SlimfixError
+from slimfix.io import decode, unified_diff, write_atomic
+
+if TYPE_CHECKING:
+    from slimfix.runner import Options, Report
+
+CODE = "SF001"
+
+
+@dataclass
+class _Group:
+    """The Dockerfiles whose builds use one ignore file."""
+
+    context: Path
+    target: Path  # the ignore file, as the first Dockerfile's path names it
+    trees: list[tuple[Path, Dockerfile]] = field(default_factory=list)
+    members: set[Path] = field(default_factory=set)
+    settings: Settings | None = None  # of the first Dockerfile SF001 reported on
+    blocked: list[str] = field(default_factory=list)
+
+
+class SideFiles:
+    def __init__(self) -> None:
+        self.groups: dict[Path, _Group] = {}
+        self.done: dict[Path, tuple[Settings, FixResult]] = {}
+
+    def add(self, path: Path, settings: Settings, result: FixResult) -> None:
+        """A Dockerfile the runner read and fixed, with the settings (and context) it used."""
+        self.done[path] = (settings, result)
+        if settings.context is None:
+            return
+        group = self._group(Path(settings.context), path)
+        group.members.add(path.resolve())
+        for text in dict.fromkeys((result.source, result.output)):
+            group.trees.append((path, parse(text)))
+        if group.settings is None and any(d.code == CODE for d in result.remaining):
+            group.settings = settings
+
+    def also(self, path: Path, context: Path) -> None:
+        """``path``, already added, is built with ``context`` too (a second Compose context)."""
+        if path in self.done:
+            settings, result = self.done[path]
+            self.add(path, dataclasses.replace(settings, context=context), result)
+
+    def skipped(self, path: Path, settings: Settings) -> None:
+        """A Dockerfile the configuration excludes: not fixed, but what it copies must stay."""
+        if settings.context is None:
+            return
+        group = self._group(Path(settings.context), path)
+        try:
+            group.trees.append((path, parse(decode(path.read_bytes()))))
+        except (OSError, SlimfixError) as exc:
+            group.blocked.append(f"{path} could not be read ({exc})")
+        group.members.add(path.resolve())
+
+    def failed(self, path: Path, context: Path) -> None:
+        """A Dockerfile that could not be read: its context's ignore file is left alone."""
+        self._group(context, path).blocked.append(f"{path} could not be read")
+
+    def _group(self, context: Path, dockerfile: Path) -> _Group:
+        target = ignore_file_for(context, dockerfile)
+        group = self.groups.setdefault(target.resolve(), _Group(context, target))
+        if group.context.resolve() != context.resolve():
+            group.blocked.append(f"{target} serves builds with two contexts ({group.context} and {context})")
+        return group
+
+    def flush(self, options: Options, report: Report, out: TextIO, err: TextIO) -> None:
+        from slimfix.runner import Mode
+
+        for group in self.groups.values():
+            if group.settings is None or not group.settings.enabled(CODE):
+                continue
+            target, name = group.target, str(group.target)
+            blocked = group.blocked + _others(group)
+            if blocked:
+                if not options.quiet:
+                    err.write(f"slimfix: {name} left unchanged: {'; '.join(blocked)}\n")
+                continue
+            try:
+                change = plan_dockerignore(group.context, group.trees, group.settings)
+            except ValueError as exc:  # DockerignoreError names the file and line
+                report.errors.append(str(exc))
+                err.write(f"error: {exc}\n")
+                continue
+            if change is None:
+                continue
+            if not options.quiet:
+                before, after = size_text(*change.size_before), size_text(*change.size_after)
+                err.write(f"context {group.context}: {before} -> {after}\n")
+            report.changed.append(name)
+            if options.mode is Mode.WRITE:
+                try:
+                    write_atomic(target, change.new_text)
+                except OSError as exc:
+                    report.errors.append(f"{name}: {exc}")
+                    err.write(f"error: {name}: {exc}\n")
+                    continue
+                if not options.quiet:
+                    err.write(f"wrote {name}\n")
+            elif options.mode is Mode.CHECK:
+                if not options.quiet:
+                    err.write(f"would rewrite {name}\n")
+            else:
+                out.write(unified_diff(change.old_text, change.new_text, name))
+
+
+def _others(group: _Group) -> list[str]:
+    """Add the other Dockerfiles beside a shared ``.dockerignore`` to ``group``; why not, if they fail.
+
+    A build of any of them would use the same ignore file, so what they copy must stay.
+    """
+    if group.target.name != ".dockerignore" or not group.context.is_dir():
+        return []
+    problems = []
+    for path in sorted(group.context.iterdir()):
+        if path.resolve() in group.members or not path.is_file() or not is_dockerfile_name(path.name):
+            continue
+        if ignore_file_for(group.context, path) != group.target:
+            continue
+        try:
+            group.trees.append((path, parse(decode(path.read_bytes()))))
+        except (OSError, SlimfixError) as exc:
+            problems.append(f"{path} could not be read ({exc})")
+        group.members.add(path.resolve())
+    return problems
