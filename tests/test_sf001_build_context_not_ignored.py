@@ -20,7 +20,7 @@ import pytest
 from golden import ROOT, Case, cases, materialise
 from slimfix import parse
 from slimfix.buildcontext import context_size
-from slimfix.context_fix import ignore_file_for, needs_of, plan_dockerignore
+from slimfix.context_fix import size_text, ignore_file_for, needs_of, plan_dockerignore
 from slimfix.dockerignore import Matcher, parse_dockerignore, read_dockerignore
 from slimfix.engine import Settings
 from slimfix.runner import Mode, Options, run
@@ -326,20 +326,36 @@ def test_tutorial_gets_a_sensible_proposal(tmp_path: Path) -> None:
     (copy / ".venv" / "lib" / "site.py").write_text("# a module\n")
     (copy / "data.bin").write_bytes(b"x" * 3_000_000)
     files = [p for p in copy.rglob("*") if p.is_file()]
-    kept = [p for p in files if p.relative_to(copy).parts[0] not in (".git", ".venv")]
-    result = slimfix("--select", "SF001", "--unsafe-fixes", "--write", "Dockerfile", cwd=copy)
+    kept = [p for p in files if p.relative_to(copy).parts[0] not in (".git", ".venv", "data.bin")]
+    # no flags: the acceptance for the tutorial
+    result = slimfix("--select", "SF001", "--write", "Dockerfile", cwd=copy)
     assert result.returncode == 0, result.stderr
     assert (copy / "Dockerfile").read_bytes() == (tutorial / "Dockerfile").read_bytes()
     matcher = Matcher(read_dockerignore(copy / ".dockerignore"))
     assert matcher.excluded(".git/HEAD") and matcher.excluded(".venv/pyvenv.cfg")
     for name in ("main.py", "requirements.txt", "Dockerfile"):
         assert not matcher.excluded(name)
-    # pip install runs in a folder slimfix cannot place (WORKDIR app on an unknown base), so
-    # nothing it might read is proposed, even with --unsafe-fixes
-    assert not matcher.excluded("data.bin")
-    before = f"{len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB"
-    after = f"{len(kept)} files, {sum(p.stat().st_size for p in kept) / 1e6:.1f} MB"
+    # nothing in the context names data.bin, so the app cannot open it: left out safely
+    assert matcher.excluded("data.bin")
+    before = size_text(len(files), sum(p.stat().st_size for p in files))
+    after = size_text(len(kept), sum(p.stat().st_size for p in kept))
     assert f"context .: {before} -> {after}" in result.stderr
+    assert before == "7 files, 3.0 MB" and after.startswith("3 files, ")
+
+
+def test_large_file_named_by_the_source_needs_unsafe_fixes(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"main.py\"]\n")
+    (tmp_path / "main.py").write_text("import pickle\nmodel = pickle.load(open('model.pkl', 'rb'))\n")
+    (tmp_path / "model.pkl").write_bytes(b"x" * 2_000_000)
+    (tmp_path / "dump").mkdir()
+    (tmp_path / "dump" / "old.sql").write_bytes(b"y" * 2_000_000)
+    result = slimfix("--select", "SF001", "--write", "Dockerfile", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    matcher = Matcher(read_dockerignore(tmp_path / ".dockerignore"))
+    assert matcher.excluded("dump/old.sql")  # named nowhere
+    assert not matcher.excluded("model.pkl")  # main.py opens it: only with --unsafe-fixes
+    result = slimfix("--select", "SF001", "--unsafe-fixes", "--write", "Dockerfile", cwd=tmp_path)
+    assert Matcher(read_dockerignore(tmp_path / ".dockerignore")).excluded("model.pkl")
 
 
 def test_cli_excluded_dockerfile_still_protects_what_it_copies(tmp_path: Path) -> None:

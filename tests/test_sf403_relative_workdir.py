@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slimfix.engine import Safety, Settings, check_text, fix_text
-from slimfix.transforms.sf403_relative_workdir import official_image
+from slimfix.images import official_image
 
 CODE = "SF403"
 

@@ -10,8 +10,8 @@ What is safe to leave out (the catalog's SF001 entry says why): everything no so
 when no source sends the whole context; with a whole-context source (``COPY . DEST``, a bind
 mount of the context), the categories an image cannot sensibly depend on (VCS data unless a RUN
 uses git or builds Go, virtual environments, bytecode, node_modules the image installs itself,
-caches, editor files, OS litter).  Build output, secret-looking files and large files then need
-``--unsafe-fixes``, and are never proposed when an install step may read more than slimfix can
+caches, editor files, OS litter, large files no text file of the context names).  Build output,
+secret-looking files and named large files then need ``--unsafe-fixes``, and are never proposed when an install step may read more than slimfix can
 see.  A source whose path holds an unknown variable stops the plan.
 """
 
@@ -21,9 +21,9 @@ import os
 import posixpath
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from slimfix import installs
 from slimfix.analysis import State, expand, stage_steps
@@ -260,11 +260,63 @@ def ignore_file_for(context_dir: Path, dockerfile: Path | None) -> Path:
     return find_ignore_file(Path(context_dir), dockerfile) or Path(context_dir) / ".dockerignore"
 
 
-def _unsafe(proposal: Proposal, needs: Needs) -> bool:
+def _unsafe(proposal: Proposal, needs: Needs, context_dir: Path) -> bool:
     """Whether leaving ``proposal`` out may change the image (see the module docstring)."""
     if not needs.whole:
         return False  # nothing sends it: no source names it, or propose() would have kept it
+    if proposal.category == "large" and not referenced(Path(context_dir), _unescape(proposal.pattern)):
+        return False  # no file of the context names it or its folders: nothing can open it by name
     return proposal.risky or (proposal.category == "vcs" and needs.runs_git)
+
+
+_TEXT_LIMIT = 1024 * 1024
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+
+
+def _unescape(pattern: str) -> str:
+    return re.sub(r"\\(.)", r"\1", pattern)
+
+
+def referenced(context_dir: Path, relpath: str) -> bool:
+    """Whether any text file of the context mentions the file's name, stem or one of its folders.
+
+    A large data file that nothing in the build context names (no source, config or script)
+    cannot be opened by name at run time, so leaving it out of the context is safe; one that is
+    named, or lives in a folder that is named, may be read, so excluding it stays unsafe.
+    """
+    target = PurePosixPath(relpath)
+    names = {target.name, *target.parent.parts}
+    if len(target.stem) >= 3:
+        names.add(target.stem)
+    names.discard("")
+    for path in _text_files(context_dir):
+        if path.relative_to(context_dir).as_posix() == relpath:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        text = data.decode("utf-8", "ignore")
+        if any(name in text for name in names):
+            return True
+    return False
+
+
+def _text_files(root: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not (here / d / "pyvenv.cfg").exists())
+        for name in sorted(files):
+            path = here / name
+            try:
+                if path.is_symlink() or path.stat().st_size > _TEXT_LIMIT:
+                    continue
+                with path.open("rb") as fh:
+                    if b"\0" in fh.read(8192):
+                        continue
+            except OSError:
+                continue
+            yield path
 
 
 def plan(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bool) -> Plan | None:
@@ -280,7 +332,7 @@ def plan(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bool)
     applied: list[Proposal] = []
     held: list[Proposal] = []
     for proposal in found:
-        if not _unsafe(proposal, needs):
+        if not _unsafe(proposal, needs, Path(context_dir)):
             applied.append(proposal)
         elif not needs.unbounded:  # an install may read it: never proposed
             (applied if unsafe_fixes else held).append(proposal)

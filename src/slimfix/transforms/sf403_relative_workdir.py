@@ -44,48 +44,14 @@ Safe: the new spelling names the same directory BuildKit already used.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
 from slimfix.cst import Instruction, Stage
 from slimfix.engine import Context, Diagnostic, Safety
+from slimfix.images import _DRIVE, KNOWN_WORKDIRS, official_image
 from slimfix.shell import TextEdit
 
 CODE = "SF403"
-
-# WORKDIR of official images (Linux variants), from their Dockerfiles; none set a USER.
-KNOWN_WORKDIRS = {
-    "scratch": "/",
-    "python": "/",
-    "node": "/",
-    "ruby": "/",
-    "debian": "/",
-    "ubuntu": "/",
-    "alpine": "/",
-    "busybox": "/",
-    "buildpack-deps": "/",
-    "golang": "/go",
-}
-WINDOWS_TAG_HINTS = ("windows", "nanoserver", "servercore")
-_REGISTRY_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "library/")
-_DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-def official_image(ref: str) -> str | None:
-    """The official image's name for a FROM reference (``python:3.12-slim`` -> ``python``)."""
-    if "$" in ref:
-        return None
-    lowered = ref.lower()
-    for prefix in _REGISTRY_PREFIXES:
-        if lowered.startswith(prefix):
-            lowered = lowered[len(prefix) :]
-            break
-    name, _, _digest = lowered.partition("@")
-    name, _, tag = name.partition(":")
-    if "/" in name or any(hint in tag for hint in WINDOWS_TAG_HINTS):
-        return None
-    return name if name in KNOWN_WORKDIRS else None
-
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     df = ctx.df

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.engine import Context, Diagnostic, Safety
 from slimfix.shell import SHELLS, Command, Word, script
-from slimfix.transforms.sf403_relative_workdir import official_image
+from slimfix.images import official_image
 
 CODE = "SF404"
 
