@@ -1,0 +1,3 @@
+module example.com/go_service
+
+go 1.19

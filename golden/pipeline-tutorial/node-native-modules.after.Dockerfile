@@ -1,0 +1,13 @@
+FROM node:20-slim AS builder
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /usr/src/app
+COPY package.json package-lock.json ./
+RUN npm ci && npm cache clean --force
+
+FROM node:20-slim AS app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*
+WORKDIR /usr/src/app
+COPY --from=builder /usr/src/app/node_modules /usr/src/app/node_modules
+COPY . .
+EXPOSE 3000
+CMD ["npm", "start"]
