@@ -10,13 +10,16 @@ Run it as ``python -m tests.e2e.bases`` or ``python tests/e2e/bases.py`` (as roo
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +29,8 @@ HOST_SOURCES = Path("/etc/apt/sources.list.d/debian.sources")
 HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
 IMAGE_CA = "/etc/ssl/slimfix-e2e-ca.crt"
 RECIPE_LABEL = "org.slimfix.e2e.recipe"
+NPM_VERSION = "10.9.9"  # the newest npm that runs on bookworm's Node 18
+NPM_TARBALL = f"npm-{NPM_VERSION}.tgz"
 BUILDAH = ("buildah",)
 ISOLATION = ("--isolation", "chroot")
 
@@ -50,15 +55,29 @@ SLIM_PRUNE = ("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/loc
 
 CA_ENV = tuple(
     f"{name}={IMAGE_CA}"
-    for name in ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS")
+    for name in (
+        "PIP_CERT",
+        "SSL_CERT_FILE",
+        "REQUESTS_CA_BUNDLE",
+        "NODE_EXTRA_CA_CERTS",
+    )
 )
-BASE_ENV = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", *CA_ENV)
+BASE_ENV = (
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    *CA_ENV,
+)
 
 PYTHON_SETUP = """\
 rm -f /usr/lib/python3*/EXTERNALLY-MANAGED
 rm -f /usr/lib/python3*/config-*/*.a
 ln -sf /usr/bin/python3 /usr/local/bin/python
 ln -sf /usr/bin/pip3 /usr/local/bin/pip
+"""
+NPM_SETUP = f"""\
+mkdir -p /usr/local/lib/node_modules/npm
+tar -xzf /mnt/{NPM_TARBALL} --no-same-owner --strip-components=1 -C /usr/local/lib/node_modules/npm
+ln -sf ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
+ln -sf ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 """
 
 
@@ -72,7 +91,10 @@ class MissingToolError(BaseImageError):
 
 @dataclass(frozen=True)
 class Recipe:
-    """One stand-in image: names, parent, the apt packages of its single layer, its config."""
+    """One stand-in image: names, parent, the apt packages of its single layer, its config.
+
+    `setup` runs after the apt install, with the cache folder mounted at /mnt.
+    """
 
     names: tuple[str, ...]
     parent: str | None  # None: the debootstrap rootfs itself
@@ -94,13 +116,23 @@ RECIPES = (
         '["python3"]',
     ),
     Recipe(("python:3.11",), "python:3.11-slim", ("build-essential", "libpq-dev")),
-    Recipe(("node:20-slim",), "debian:bookworm-slim", ("nodejs", "npm"), cmd='["node"]'),
+    # Debian's npm package is ~400 small .debs; npm's own tarball is one download.
+    Recipe(
+        ("node:20-slim",),
+        "debian:bookworm-slim",
+        ("nodejs",),
+        NPM_SETUP,
+        cmd='["node"]',
+    ),
     Recipe(
         ("golang:1.22",),
         "debian:bookworm-slim",
         ("golang-go", "git", "ca-certificates"),
         "mkdir -p /go/bin /go/src\n",
-        ("GOPATH=/go", "PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        (
+            "GOPATH=/go",
+            "PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ),
         workdir="/go",
     ),
 )
@@ -109,10 +141,11 @@ RECIPES = (
 def ensure_bases(cache_dir: Path | None = None) -> list[str]:
     """Make every missing or outdated stand-in image; return all the names they carry."""
     _require("buildah")
-    cache = Path(cache_dir or os.environ.get("SLIMFIX_E2E_CACHE") or "/var/cache/slimfix-e2e")
-    apt_cache = cache / "apt"
-    for sub in ("archives/partial", "lists/partial"):
-        (apt_cache / sub).mkdir(parents=True, exist_ok=True)
+    cache = Path(
+        cache_dir or os.environ.get("SLIMFIX_E2E_CACHE") or "/var/cache/slimfix-e2e"
+    )
+    for sub in ("apt/archives/partial", "apt/lists/partial"):
+        (cache / sub).mkdir(parents=True, exist_ok=True)
     digests: dict[str, str] = {}
     updated = False
     for recipe in RECIPES:
@@ -123,14 +156,31 @@ def ensure_bases(cache_dir: Path | None = None) -> list[str]:
             _tag(recipe.names[0], recipe.names)
             continue
         started = time.monotonic()
-        if recipe.parent is None:
-            container = _from_rootfs(_rootfs_tarball(cache))
-        else:
-            container = _from_parent(recipe, apt_cache, update=not updated)
-            updated = True
-        _commit(container, recipe, digest)
-        print(f"built {recipe.names[0]} in {time.monotonic() - started:.0f}s", file=sys.stderr)
+        _make(recipe, digest, cache, update=not updated)
+        updated = updated or recipe.parent is not None
+        print(
+            f"built {recipe.names[0]} in {time.monotonic() - started:.0f}s",
+            file=sys.stderr,
+        )
     return [name for recipe in RECIPES for name in recipe.names]
+
+
+def _make(recipe: Recipe, digest: str, cache: Path, update: bool) -> None:
+    """Build one recipe's image in a working container, removed again if a step fails."""
+    if recipe.parent is None:
+        tarball = _rootfs_tarball(cache)
+    elif NPM_TARBALL in recipe.setup:
+        _fetch_npm(cache / NPM_TARBALL)
+    container = _run(*BUILDAH, "from", "--pull=never", recipe.parent or "scratch")
+    try:
+        if recipe.parent is None:
+            _unpack(tarball, container)
+        else:
+            _install(recipe, container, cache, update)
+        _commit(container, recipe, digest)
+    except BaseImageError:
+        subprocess.run([*BUILDAH, "rm", container], check=False, capture_output=True)
+        raise
 
 
 def _digest(recipe: Recipe, parent_digest: str) -> str:
@@ -151,18 +201,29 @@ def _require(tool: str) -> None:
 
 
 def _run(*argv: str) -> str:
-    proc = subprocess.run(argv, capture_output=True, text=True)
+    proc = subprocess.run(argv, check=False, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip()[-3000:]
-        raise BaseImageError(f"command failed ({proc.returncode}): {' '.join(argv)}\n{tail}")
+        raise BaseImageError(
+            f"command failed ({proc.returncode}): {' '.join(argv)}\n{tail}"
+        )
     return proc.stdout.strip()
 
 
 def _label(image: str) -> str | None:
     proc = subprocess.run(
-        [*BUILDAH, "inspect", "--type", "image", "--format",
-         f'{{{{index .OCIv1.Config.Labels "{RECIPE_LABEL}"}}}}', image],
-        capture_output=True, text=True,
+        [
+            *BUILDAH,
+            "inspect",
+            "--type",
+            "image",
+            "--format",
+            f'{{{{index .OCIv1.Config.Labels "{RECIPE_LABEL}"}}}}',
+            image,
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     return proc.stdout.strip() if proc.returncode == 0 else None
 
@@ -180,20 +241,53 @@ def _mirror() -> str:
     return DEFAULT_MIRROR
 
 
+def _fetch_npm(tarball: Path) -> None:
+    """Download npm's own package from the npm registry once, checking its integrity."""
+    if tarball.exists():
+        return
+    with urllib.request.urlopen(
+        f"https://registry.npmjs.org/npm/{NPM_VERSION}"
+    ) as response:
+        dist = json.load(response)["dist"]
+    with urllib.request.urlopen(dist["tarball"]) as response:
+        data = response.read()
+    algorithm, _, expected = dist["integrity"].partition("-")
+    if base64.b64encode(hashlib.new(algorithm, data).digest()).decode() != expected:
+        raise BaseImageError(f"{dist['tarball']}: integrity check failed")
+    partial = tarball.with_suffix(f".{os.getpid()}.partial")
+    partial.write_bytes(data)
+    partial.rename(tarball)
+
+
 def _rootfs_tarball(cache: Path) -> Path:
     """The cleaned debootstrap minbase as a tarball, made once and kept in the cache."""
     tarball = cache / f"{SUITE}-minbase-{_digest(RECIPES[0], '')}.tar.gz"
     if tarball.exists():
         return tarball
     _require("debootstrap")
+    if not HOST_CA.is_file():
+        raise BaseImageError(
+            f"{HOST_CA}: missing; the images need the host's CA bundle for pip/npm"
+        )
     if os.geteuid() != 0:
-        raise MissingToolError("debootstrap must run as root to make the e2e base rootfs")
+        raise MissingToolError(
+            "debootstrap must run as root to make the e2e base rootfs"
+        )
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         rootfs = Path(tmp) / "rootfs"
         _run("debootstrap", "--variant=minbase", SUITE, str(rootfs), _mirror())
         _slim_rootfs(rootfs)
-        partial = tarball.with_suffix(".partial")
-        _run("tar", "--numeric-owner", "--xattrs", "-C", str(rootfs), "-czf", str(partial), ".")
+        partial = tarball.with_suffix(f".{os.getpid()}.partial")
+        _run(
+            "tar",
+            "--numeric-owner",
+            "--xattrs",
+            "-C",
+            str(rootfs),
+            "-czf",
+            str(partial),
+            ".",
+        )
         partial.rename(tarball)
     return tarball
 
@@ -232,20 +326,17 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def _from_rootfs(tarball: Path) -> str:
-    container = _run(*BUILDAH, "from", "scratch")
+def _unpack(tarball: Path, container: str) -> None:
     mount = _run(*BUILDAH, "mount", container)
     try:
         _run("tar", "--numeric-owner", "--xattrs", "-C", mount, "-xzf", str(tarball))
     finally:
         _run(*BUILDAH, "umount", container)
-    return container
 
 
-def _from_parent(recipe: Recipe, apt_cache: Path, update: bool) -> str:
-    """A container of the parent with the recipe's packages installed in one apt run."""
-    container = _run(*BUILDAH, "from", "--pull=never", recipe.parent or "")
-    apt = "apt-get -q -o Dir::Cache::archives=/mnt/archives -o Dir::State::lists=/mnt/lists"
+def _install(recipe: Recipe, container: str, cache: Path, update: bool) -> None:
+    """Install the recipe's packages and run its setup, in one apt run and one layer."""
+    apt = "apt-get -q -o Dir::Cache::archives=/mnt/apt/archives -o Dir::State::lists=/mnt/apt/lists"
     script = "set -eu\n"
     if update:
         script += f"{apt} update\n"
@@ -253,13 +344,18 @@ def _from_parent(recipe: Recipe, apt_cache: Path, update: bool) -> str:
         f"DEBIAN_FRONTEND=noninteractive {apt} install -y --no-install-recommends "
         f"{' '.join(recipe.packages)}\n{recipe.setup}"
     )
-    try:
-        _run(*BUILDAH, "run", *ISOLATION, "-v", f"{apt_cache}:/mnt", container, "--",
-             "sh", "-c", script)
-    except BaseImageError:
-        subprocess.run([*BUILDAH, "rm", container], capture_output=True)
-        raise
-    return container
+    _run(
+        *BUILDAH,
+        "run",
+        *ISOLATION,
+        "-v",
+        f"{cache}:/mnt",
+        container,
+        "--",
+        "sh",
+        "-c",
+        script,
+    )
 
 
 def _commit(container: str, recipe: Recipe, digest: str) -> None:

@@ -28,12 +28,25 @@ def build(context: Path, tag: str, dockerfile: str = "Dockerfile") -> float:
     """Build `context/dockerfile` as `tag`; return the wall time in seconds."""
     started = time.monotonic()
     proc = subprocess.run(
-        ["buildah", "bud", *BUILD_FLAGS, "-f", str(context / dockerfile), "-t", tag, str(context)],
-        capture_output=True, text=True,
+        [
+            "buildah",
+            "bud",
+            *BUILD_FLAGS,
+            "-f",
+            str(context / dockerfile),
+            "-t",
+            tag,
+            str(context),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         log = (proc.stdout + proc.stderr)[-4000:]
-        raise BuildError(f"{context / dockerfile}: buildah bud exited {proc.returncode}\n{log}")
+        raise BuildError(
+            f"{context / dockerfile}: buildah bud exited {proc.returncode}\n{log}"
+        )
     return time.monotonic() - started
 
 
@@ -41,7 +54,9 @@ def layers(image: str) -> tuple[Layer, ...]:
     """The image's layers, oldest first, each with the history line that made it."""
     proc = subprocess.run(
         ["buildah", "inspect", "--type", "image", image],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     info = json.loads(proc.stdout)
     sizes = [layer["size"] for layer in json.loads(info["Manifest"])["layers"]]
@@ -64,12 +79,27 @@ def run_in_image(image: str, command: str) -> subprocess.CompletedProcess[str]:
     """Run `sh -c command` in a throwaway container of `image`, as its config says."""
     container = subprocess.run(
         ["buildah", "from", "--pull=never", image],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     try:
         return subprocess.run(
-            ["buildah", "run", "--isolation", "chroot", container, "--", "sh", "-c", command],
-            capture_output=True, text=True, timeout=300,
+            [
+                "buildah",
+                "run",
+                "--isolation",
+                "chroot",
+                container,
+                "--",
+                "sh",
+                "-c",
+                command,
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     finally:
-        subprocess.run(["buildah", "rm", container], capture_output=True)
+        subprocess.run(["buildah", "rm", container], check=False, capture_output=True)

@@ -12,7 +12,13 @@ import shutil
 from pathlib import Path
 
 APPS_DIR = Path(__file__).parent / "apps"
-NAIVE_APPS = ("fastapi_pandas", "flask_psycopg2", "poetry_app", "node_express", "go_service")
+NAIVE_APPS = (
+    "fastapi_pandas",
+    "flask_psycopg2",
+    "poetry_app",
+    "node_express",
+    "go_service",
+)
 ALL_APPS = (*NAIVE_APPS, "optimal")
 CLUTTERED_APPS = ("fastapi_pandas",)
 HAND_OPTIMISED = "hand_optimised.Dockerfile"
@@ -53,7 +59,9 @@ def add_clutter(app: Path) -> None:
     _write_noise(venv / "lib/python3.11/site-packages/fat_wheel/_native.so", 2 * MiB)
     (app / ".git/refs/heads").mkdir(parents=True)
     (app / ".git/HEAD").write_text("ref: refs/heads/main\n")
-    (app / ".git/config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = false\n")
+    (app / ".git/config").write_text(
+        "[core]\n\trepositoryformatversion = 0\n\tbare = false\n"
+    )
     _write_noise(app / ".git/objects/pack/pack-0000.pack", MiB)
     _write_noise(app / "data/events.bin", 3 * MiB)
 
@@ -61,9 +69,4 @@ def add_clutter(app: Path) -> None:
 def _write_noise(path: Path, size: int) -> None:
     """Write `size` deterministic, incompressible bytes (identical on every run)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    block = hashlib.sha256(path.name.encode()).digest()
-    chunks = []
-    while len(chunks) * 32 < size:
-        block = hashlib.sha256(block).digest()
-        chunks.append(block)
-    path.write_bytes(b"".join(chunks)[:size])
+    path.write_bytes(hashlib.shake_256(path.name.encode()).digest(size))

@@ -13,12 +13,16 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("name", ALL_APPS)
-def test_app_builds_and_passes_smoke(name: str, stand_in_bases: list[str], tmp_path: Path) -> None:
+def test_app_builds_and_passes_smoke(
+    name: str, stand_in_bases: list[str], tmp_path: Path
+) -> None:
     app = prepare_app(name, tmp_path)
     tag = f"localhost/slimfix-e2e/{name}:as-written"
     build(app, tag)
     result = run_in_image(tag, smoke_command(name))
-    assert result.returncode == 0, f"smoke failed in {tag}:\n{result.stdout}{result.stderr}"
+    assert result.returncode == 0, (
+        f"smoke failed in {tag}:\n{result.stdout}{result.stderr}"
+    )
 
 
 def test_smoke_command_can_fail(stand_in_bases: list[str]) -> None:
@@ -26,18 +30,26 @@ def test_smoke_command_can_fail(stand_in_bases: list[str]) -> None:
     assert result.returncode != 0
 
 
-def test_hand_optimised_fastapi_is_smaller(stand_in_bases: list[str], tmp_path: Path) -> None:
+def test_hand_optimised_fastapi_is_smaller(
+    stand_in_bases: list[str], tmp_path: Path
+) -> None:
     naive = prepare_app("fastapi_pandas", tmp_path / "naive")
-    optimised = prepare_app("fastapi_pandas", tmp_path / "optimised", hand_optimised=True)
+    optimised = prepare_app(
+        "fastapi_pandas", tmp_path / "optimised", hand_optimised=True
+    )
     build(naive, "localhost/slimfix-e2e/fastapi_pandas:as-written")
-    build(optimised, "localhost/slimfix-e2e/fastapi_pandas:hand-optimised", HAND_OPTIMISED)
+    build(
+        optimised, "localhost/slimfix-e2e/fastapi_pandas:hand-optimised", HAND_OPTIMISED
+    )
     result = run_in_image(
-        "localhost/slimfix-e2e/fastapi_pandas:hand-optimised", smoke_command("fastapi_pandas")
+        "localhost/slimfix-e2e/fastapi_pandas:hand-optimised",
+        smoke_command("fastapi_pandas"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     before = image_size("localhost/slimfix-e2e/fastapi_pandas:as-written")
     after = image_size("localhost/slimfix-e2e/fastapi_pandas:hand-optimised")
     assert after < before - 100 * 1024 * 1024, (before, after)
-    assert not any("gcc" in layer.created_by for layer in layers(
-        "localhost/slimfix-e2e/fastapi_pandas:hand-optimised"
-    ))
+    assert not any(
+        "gcc" in layer.created_by
+        for layer in layers("localhost/slimfix-e2e/fastapi_pandas:hand-optimised")
+    )

@@ -1,4 +1,5 @@
 """A small FastAPI service that summarises a table with pandas."""
+
 import pandas as pd
 from fastapi import FastAPI
 

@@ -1,4 +1,5 @@
 """A small Flask service that talks to PostgreSQL through psycopg2."""
+
 import os
 
 import psycopg2
@@ -14,10 +15,10 @@ def health():
 
 @app.get("/users")
 def users():
-    with psycopg2.connect(os.environ.get("DATABASE_URL", "")) as conn:
-        with conn.cursor() as cur:
-            cur.execute("SELECT name FROM users ORDER BY name")
-            return jsonify([row[0] for row in cur.fetchall()])
+    dsn = os.environ.get("DATABASE_URL", "")
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT name FROM users ORDER BY name")
+        return jsonify([row[0] for row in cur.fetchall()])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """A tiny command-line greeter whose Dockerfile already follows best practice."""
+
 import sys
 
 from markupsafe import escape

@@ -1,4 +1,5 @@
 """Prints a byte count the way a person would say it."""
+
 import sys
 
 import humanize
