@@ -1,0 +1,11 @@
+FROM ubuntu:22.04
+
+# the application
+COPY . /app
+
+# system packages: compilers and the postgres client
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y build-essential postgresql-client
+
+# run the app
+CMD ["/app/start"]

@@ -1,0 +1,5 @@
+# escape=`
+FROM debian:bookworm
+COPY . /app
+RUN apt-get update `
+    && apt-get install -y curl

@@ -1,0 +1,5 @@
+FROM python:3.12-slim
+RUN apt-get update && apt-get install -y gcc
+COPY . /app
+ONBUILD COPY . /app
+ONBUILD RUN pip install -r /app/requirements.txt

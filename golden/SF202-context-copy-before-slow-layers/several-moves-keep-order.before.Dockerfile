@@ -1,0 +1,6 @@
+FROM debian:bookworm
+COPY . /app
+RUN apt-get update && apt-get install -y python3-pip
+RUN groupadd -r app && useradd -r -g app app
+RUN mkdir -p /var/log/app
+CMD ["/app/run"]

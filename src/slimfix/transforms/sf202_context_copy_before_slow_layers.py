@@ -1,0 +1,245 @@
+"""SF202 context-copy-before-slow-layers
+
+## What it does
+Finds steps that do not read the build context (system package installs, user creation,
+downloads, ``pip install`` of named packages) placed after the stage's first instruction that
+reads the context, and moves them, with the ENV, ARG, USER or other steps they need, right
+above that instruction.
+
+"The first context read" is the first COPY or ADD of local files, or RUN with a bind mount of
+the context, in the stage.  A manifest COPY (``COPY requirements.txt /app/``) counts, so an
+apt-get install lands above it, while ``pip install -r requirements.txt`` stays below it.
+
+## Why is this bad?
+Docker reuses a layer only while every layer before it is unchanged.  After
+``COPY . /app`` each edit to the source re-runs every later step, so a slow, rarely changing
+``apt-get install`` runs again on every build.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+COPY . /app
+RUN apt-get update && apt-get install -y gcc
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+RUN apt-get update && apt-get install -y gcc
+COPY . /app
+```
+
+## Fix safety
+Safe.  A step moves only when ``slimfix.analysis`` proves it commutes with every step it
+jumps: it reads nothing they write, writes nothing they read or write, uses no variable they
+define, and needs no WORKDIR, USER or SHELL they change.  A RUN qualifies only when every
+command in it is one slimfix models with literal arguments; otherwise slimfix reports it and
+says why, and moves nothing.  The comment and blank lines directly above a moved instruction
+move with it: they stay attached to the instruction they describe (suppression comments
+included), nothing is dropped, and comments cannot change the image.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterator
+
+from slimfix import SlimfixSyntaxError, parse, pragmas
+from slimfix.analysis import Step, conflict, depends, stage_steps
+from slimfix.cst import Dockerfile
+from slimfix.engine import Context, Diagnostic, Edit, Fix, Safety
+from slimfix.footprints import run_footprint
+
+CODE = "SF202"
+
+_PACKAGE_MANAGERS = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "tdnf"})
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    prag = pragmas.scan(ctx.df)
+    for stage in ctx.df.stages:
+        if stage.index < 0:
+            continue
+        yield from _stage(ctx, stage_steps(ctx.df, stage), prag)
+
+
+def anchor_of(steps: tuple[Step, ...]) -> int | None:
+    """Index of the first step of a stage that reads the build context, or None."""
+    for k, step in enumerate(steps):
+        if step.effects.reads_context and step.effects.keyword in ("COPY", "ADD", "RUN"):
+            return k
+    return None
+
+
+def _stage(ctx: Context, steps: tuple[Step, ...], prag: pragmas.Pragmas) -> Iterator[Diagnostic]:
+    anchor = anchor_of(steps)
+    if anchor is None:
+        return
+    pinned = {k for k, s in enumerate(steps) if _suppressed(prag, s)}
+    moved: set[int] = set()
+    groups: list[int] = []
+    blocked: list[tuple[int, str]] = []
+    for r in range(anchor + 1, len(steps)):
+        if not _candidate(steps[r]):
+            reason = _unmovable(steps[r])
+            if reason:
+                blocked.append((r, reason))
+            continue
+        if r in pinned:
+            yield ctx.diagnostic(steps[r].instr, _message(ctx, steps, anchor, r))  # dropped, marks it used
+            continue
+        needed, blocker, via = _needed(steps, anchor, r, moved, pinned)
+        if blocker in pinned:  # its suppression comment did something: tell the engine (dropped)
+            yield ctx.diagnostic(steps[blocker].instr, f"would move with line {_line(ctx, steps[r])}")
+        if blocker is None:
+            moved |= needed
+            groups.append(r)
+        elif _installs(steps[r]) and _concrete(steps[blocker], steps[via]):
+            why = conflict(steps[blocker].effects, steps[via].effects)
+            reason = f"it must stay after line {_line(ctx, steps[blocker])} (`{_head(steps[blocker])}`): {why}"
+            if via != r:
+                reason = (f"it must stay after line {_line(ctx, steps[via])} (`{_head(steps[via])}`), "
+                          f"which must stay after line {_line(ctx, steps[blocker])} (`{_head(steps[blocker])}`): {why}")
+            if blocker in pinned:
+                reason += ", which a suppression comment keeps in place"
+            blocked.append((r, reason))
+    for r, reason in blocked:
+        msg = f"{_head(steps[r])} comes after the context read on line {_line(ctx, steps[anchor])} but cannot move above it: {reason}"
+        yield ctx.diagnostic(steps[r].instr, msg, safety=Safety.DISPLAY_ONLY)
+    if not moved:
+        return
+    edits = _move(ctx, steps, anchor, sorted(moved))
+    if not _same_instructions(ctx, edits):
+        return  # a layout slimfix did not foresee: never move blindly
+    fix = Fix(tuple(edits), Safety.SAFE,
+              f"Move {len(moved)} instruction{'s' if len(moved) > 1 else ''} above line {_line(ctx, steps[anchor])}")
+    for r in groups:
+        d = ctx.diagnostic(steps[r].instr, _message(ctx, steps, anchor, r))
+        yield dataclasses.replace(d, fix=fix)  # one shared fix: the engine applies it once
+
+
+def _needed(
+    steps: tuple[Step, ...], anchor: int, r: int, moved: set[int], pinned: set[int]
+) -> tuple[set[int], int | None, int]:
+    """Step ``r`` and the steps it needs carried along; or the step that blocks it, and the
+    member of the group it blocks.
+
+    Scanning up from ``r``: a step that conflicts with something already in the group must
+    move too (it would otherwise be jumped); it can only if it does not read the context.
+    Steps already moved keep their order with the group, so they are skipped.
+    """
+    needed = {r}
+    for y in range(r - 1, anchor - 1, -1):
+        if y in moved:
+            continue
+        hit = next((x for x in sorted(needed) if depends(steps[y].effects, steps[x].effects)), None)
+        if hit is not None:
+            if y == anchor or not _carriable(steps[y]) or y in pinned:
+                return needed, y, hit
+            needed.add(y)
+    return needed, None, r
+
+
+def _concrete(blocker: Step, member: Step) -> bool:
+    """A conflict worth a report: not one with a step slimfix cannot bound (nothing to act on)."""
+    return not (blocker.effects.unbounded or member.effects.unbounded)
+
+
+def _candidate(step: Step) -> bool:
+    """A slow step worth moving: a bounded RUN, or an ADD of a URL, that reads no context."""
+    e = step.effects
+    if e.reads_context or e.unbounded or e.in_child:
+        return False
+    if e.keyword != "RUN" and not (e.keyword == "ADD" and not e.stages):
+        return False
+    return not _open_ended(step)
+
+
+def _carriable(step: Step) -> bool:
+    e = step.effects
+    return not e.reads_context and e.keyword != "FROM" and not _open_ended(step)
+
+
+def _open_ended(step: Step) -> bool:
+    """The file's last line ending in the escape character: moved, it would swallow a line."""
+    text = step.instr.text
+    return not text.endswith("\n") and text.rstrip(" \t").endswith(step.instr.escape)
+
+
+def _installs(step: Step) -> bool:
+    return step.effects.keyword == "RUN" and bool(_PACKAGE_MANAGERS & set(step.effects.programs))
+
+
+def _unmovable(step: Step) -> str | None:
+    """Why an install that reads no context cannot move at all (None: not worth a report).
+
+    Only when every command in it is one slimfix models, so the reason is in its arguments
+    (a ``$PACKAGES`` list, a ``.deb`` path, an unknown HOME) and the author can act on it.
+    """
+    e = step.effects
+    if not (_installs(step) and not e.reads_context and e.unbounded):
+        return None
+    if e.keyword == "RUN" and not run_footprint(step.instr, step.state).modelled:
+        return None  # `make`, `npm ci`, sh -c: it likely reads the source; nothing to say
+    return e.unbounded[0]
+
+
+def _suppressed(prag: pragmas.Pragmas, step: Step) -> bool:
+    sups = [*prag.file_wide, *prag.by_instr.get(id(step.instr), ())]
+    return any(s.covers(CODE) for s in sups)
+
+
+def _move(ctx: Context, steps: tuple[Step, ...], anchor: int, moved: list[int]) -> list[Edit]:
+    df = ctx.df
+    code = df.code
+    last = df.instructions[-1]
+    pieces: list[str] = []
+    cuts: list[list[int]] = []
+    for k in moved:
+        instr = steps[k].instr
+        start, end = df.span(instr)
+        text = code[start:end]
+        if not text.endswith("\n"):  # the file's last line, without a newline
+            text += df.newline
+            if instr is last and not df.footer:  # keep the file ending without one
+                start -= 2 if code[:start].endswith("\r\n") else 1 if code[:start].endswith("\n") else 0
+        pieces.append(text)
+        if cuts and cuts[-1][1] >= start:
+            cuts[-1][1] = max(cuts[-1][1], end)
+        else:
+            cuts.append([start, end])
+    at = df.span(steps[anchor].instr)[0]
+    return [Edit(at, at, "".join(pieces)), *(Edit(s, e, "") for s, e in cuts)]
+
+
+def _same_instructions(ctx: Context, edits: list[Edit]) -> bool:
+    """The moved file parses into the same instructions, stage by stage."""
+    out = ctx.df.code
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        out = out[: e.start] + e.text + out[e.end :]
+    try:
+        after = parse(out)
+    except SlimfixSyntaxError:
+        return False
+    return _signature(after) == _signature(ctx.df)
+
+
+def _signature(df: Dockerfile) -> list[Counter]:
+    return [Counter((i.sem.keyword, i.sem.value, i.comments) for i in s.instructions) for s in df.stages]
+
+
+def _line(ctx: Context, step: Step) -> int:
+    return ctx.df.lines_of(step.instr)[0]
+
+
+def _head(step: Step, width: int = 40) -> str:
+    text = " ".join(step.instr.sem.line.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _message(ctx: Context, steps: tuple[Step, ...], anchor: int, r: int) -> str:
+    return (
+        f"{_head(steps[r])} reads nothing from the build context but runs after "
+        f"`{_head(steps[anchor])}` (line {_line(ctx, steps[anchor])}): every source change re-runs it"
+    )
