@@ -278,26 +278,26 @@ def _unescape(pattern: str) -> str:
 
 
 def referenced(context_dir: Path, relpath: str) -> bool:
-    """Whether any text file of the context mentions the file's name, stem or one of its folders.
+    """Whether a text file of the context names the file, its stem, or one of its folders as a path.
 
     A large data file that nothing in the build context names (no source, config or script)
     cannot be opened by name at run time, so leaving it out of the context is safe; one that is
     named, or lives in a folder that is named, may be read, so excluding it stays unsafe.
     """
     target = PurePosixPath(relpath)
-    names = {target.name, *target.parent.parts}
+    words = {target.name}
     if len(target.stem) >= 3:
-        names.add(target.stem)
-    names.discard("")
+        words.add(target.stem)
+    # a folder counts when named as a path ("data/", "/data", 'data'), not as any word "data"
+    folders = [re.compile(rf"""(?:^|[/'"`\s]){re.escape(part)}(?:/|['"`])""") for part in target.parent.parts]
     for path in _text_files(context_dir):
-        if path.relative_to(context_dir).as_posix() == relpath:
-            continue
+        if path.relative_to(context_dir).as_posix() == relpath or path.name.endswith("ignore"):
+            continue  # ignore files name paths to leave out, not to read
         try:
-            data = path.read_bytes()
+            text = path.read_bytes().decode("utf-8", "ignore")
         except OSError:
             continue
-        text = data.decode("utf-8", "ignore")
-        if any(name in text for name in names):
+        if any(word in text for word in words) or any(f.search(text) for f in folders):
             return True
     return False
 
