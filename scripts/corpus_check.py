@@ -37,6 +37,15 @@ def describe(df):
     return out
 
 
+def _reason(message: str) -> str:
+    """A finding's message with the specifics (names, numbers, quoted text) folded, for counting."""
+    import re
+
+    text = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"", "…", message)
+    text = re.sub(r"\d+", "N", text)
+    return text[:110]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder", type=Path)
@@ -50,6 +59,9 @@ def main() -> int:
     counts: collections.Counter[str] = collections.Counter()
     fired: collections.Counter[str] = collections.Counter()
     declined: collections.Counter[str] = collections.Counter()
+    fired_files: collections.Counter[str] = collections.Counter()
+    declined_files: collections.Counter[str] = collections.Counter()
+    reasons: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     examples: dict[str, list[str]] = collections.defaultdict(list)
     started = time.perf_counter()
 
@@ -101,10 +113,15 @@ def main() -> int:
             continue
         for d in result.applied:
             fired[d.code] += 1
-        for d in result.found:
-            if d.fix is None or not d.fix.applies(args.unsafe_fixes):
-                why = "report only" if d.fix is None else f"{Safety(d.fix.safety).name.lower()} fix not applied"
-                declined[f"{d.code} ({why})"] += 1
+        for code in {d.code for d in result.applied}:
+            fired_files[code] += 1
+        not_fixed = [d for d in result.found if d.fix is None or not d.fix.applies(args.unsafe_fixes)]
+        for d in not_fixed:
+            why = "report only" if d.fix is None else f"{Safety(d.fix.safety).name.lower()} fix not applied"
+            declined[f"{d.code} ({why})"] += 1
+            reasons[d.code][_reason(d.message)] += 1
+        for code in {d.code for d in not_fixed}:
+            declined_files[code] += 1
         if result.changed:
             counts["changed"] += 1
             bk = buildkit(result.output)
@@ -123,6 +140,11 @@ def main() -> int:
     print("findings not fixed (by code and reason):")
     for key, n in sorted(declined.items()):
         print(f"  {key}: {n}")
+    print("files per code: fixed / with a finding left unfixed; the commonest reasons:")
+    for code in sorted(set(fired_files) | set(declined_files)):
+        print(f"  {code}: {fired_files[code]} fixed / {declined_files[code]} declined")
+        for reason, n in reasons[code].most_common(3):
+            print(f"      {n:5d}  {reason}")
     for kind, items in examples.items():
         print(f"examples of {kind}:")
         for item in items:
