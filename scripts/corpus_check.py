@@ -1,6 +1,6 @@
 """Run slimfix over a folder of real Dockerfiles and count what happens.
 
-    python scripts/corpus_check.py /work/corpus/real [--unsafe-fixes] [--limit N]
+    python scripts/corpus_check.py /work/corpus/real [--unsafe-fixes] [--cache mounts] [--limit N]
 
 For every file: decode, parse, exact round trip, agreement with BuildKit's parser (the
 ``dockerfile`` package), then the full fix loop (every transform, the build context being the
@@ -50,6 +50,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder", type=Path)
     ap.add_argument("--unsafe-fixes", action="store_true")
+    ap.add_argument("--cache", choices=("clean", "mounts"), default="clean")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--show", type=int, default=5, help="examples to print per problem")
     args = ap.parse_args()
@@ -102,7 +103,7 @@ def main() -> int:
                 problem("differs from BuildKit", path)
         else:
             counts["agrees with BuildKit"] += 1
-        settings = Settings(unsafe_fixes=args.unsafe_fixes, context=path.parent)
+        settings = Settings(unsafe_fixes=args.unsafe_fixes, cache=args.cache, context=path.parent)
         try:
             result = fix_text(text, settings, path)
         except SlimfixError as exc:
