@@ -146,7 +146,8 @@ def _dollar(src: str, i: int, skip_unset: bool, escape: str) -> tuple[str, int]:
 def heredoc_names(line: str) -> list[tuple[str, bool, bool, int]]:
     """The here-documents a line opens: ``(name, chomp, expand, fd)`` in order."""
     try:
-        words = process_words(line, raw_quotes=True, raw_escapes=True, skip_unset=False)
+        # unset variables stay as written ("<<-$EOF" opens a heredoc named "$EOF", as BuildKit reads it)
+        words = process_words(line, raw_quotes=True, raw_escapes=True, skip_unset=True)
     except LexError:
         return []
     found = []
