@@ -14,11 +14,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+if TYPE_CHECKING:  # pathspec and ruamel.yaml load on first use: start-up time matters to editors
+    import pathspec
 
 __all__ = [
     "COMPOSE_FILE_NAMES",
@@ -86,6 +85,9 @@ def find_compose_files(folder: Path) -> list[Path]:
 
 
 def _load(path: Path) -> object:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -101,6 +103,8 @@ def _load(path: Path) -> object:
 
 
 def _line(mapping: object, key: object) -> int | None:
+    from ruamel.yaml.comments import CommentedMap
+
     if isinstance(mapping, CommentedMap):
         try:
             return mapping.lc.key(key)[0] + 1
@@ -195,6 +199,8 @@ def is_dockerfile_name(name: str) -> bool:
 
 
 def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    import pathspec
+
     try:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:

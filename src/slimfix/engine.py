@@ -171,10 +171,18 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
         taken.extend((e.start, e.end) for e in fix.edits)
         applied.append(fix)
     edits = sorted((e for f in applied for e in f.edits), key=lambda e: (e.start, e.end), reverse=True)
-    out = text
+    pieces: list[str] = []  # built back to front, then joined once: linear in the file's size
+    tail = len(text)
     for e in edits:
-        out = out[: e.start] + e.text + out[e.end :]
-    return out, applied
+        if e.end > tail:  # one fix's own edits overlap: apply them one at a time, in this order
+            out = text
+            for edit in edits:
+                out = out[: edit.start] + edit.text + out[edit.end :]
+            return out, applied
+        pieces += (text[e.end : tail], e.text)
+        tail = e.start
+    pieces.append(text[:tail])
+    return "".join(reversed(pieces)), applied
 
 
 def _overlaps(e: Edit, span: tuple[int, int]) -> bool:
@@ -197,8 +205,11 @@ class FixResult:
         return self.output != self.source
 
 
-def one_pass(text: str, settings: Settings, path: Path | None = None) -> tuple[str, list[Diagnostic], list[Diagnostic]]:
-    df = parse(text)
+def one_pass(
+    text: str, settings: Settings, path: Path | None = None, df: Dockerfile | None = None
+) -> tuple[str, list[Diagnostic], list[Diagnostic]]:
+    """One pass of every transform; ``df`` is ``parse(text)`` when the caller already has it."""
+    df = parse(text) if df is None else df
     diags = check_tree(df, settings, path)
     fixes = [d.fix for d in diags if d.fix is not None and d.fix.applies(settings.unsafe_fixes)]
     if not fixes:
@@ -218,7 +229,7 @@ def fix_text(text: str, settings: Settings | None = None, path: Path | None = No
     applied: list[Diagnostic] = []
     found: list[Diagnostic] | None = None
     for _ in range(MAX_PASSES):
-        out, fixed, diags = one_pass(current, settings, path)
+        out, fixed, diags = one_pass(current, settings, path, df)
         if found is None:
             found = diags
         if not fixed:
@@ -231,7 +242,7 @@ def fix_text(text: str, settings: Settings | None = None, path: Path | None = No
         if again.code != out:
             raise VerificationError("a rewrite does not round-trip; nothing written")
         applied.extend(fixed)
-        current = out
+        current, df = out, again
     codes = ", ".join(sorted({d.code for d in applied}))
     raise VerificationError(f"fixes did not converge after {MAX_PASSES} passes ({codes}); nothing written")
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shlex
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,13 +23,17 @@ from typing import Protocol
 
 from slimfix.shell import Command, Word
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 reads TOML only with tomli installed
-    try:
-        import tomli as tomllib
-    except ModuleNotFoundError:
-        tomllib = None
+
+def _tomllib():
+    """tomllib (or tomli on Python 3.10), imported on first use; None without either."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 reads TOML only with tomli installed
+        try:
+            import tomli as tomllib
+        except ModuleNotFoundError:
+            tomllib = None
+    return tomllib
 
 __all__ = ["Files", "Install", "Reads", "clean", "quiet_redirects", "reads", "reads_nothing", "recognise", "under"]
 
@@ -441,6 +444,8 @@ def _requirements(path: str, acc: _Acc, seen: set[str]) -> None:
         where = f"{acc.rel(path)} line {number}"
         if line.startswith("-"):
             try:
+                import shlex
+
                 words = shlex.split(line)
             except ValueError:
                 acc.decline(f"{where} cannot be read")
@@ -469,6 +474,7 @@ def _toml(acc: _Acc, name: str, missing: str | None) -> dict | None:
     text = acc.read(acc.path(name), missing)
     if text is None:
         return None
+    tomllib = _tomllib()
     if tomllib is None:  # pragma: no cover - Python 3.10 without tomli
         acc.decline(f"reading {name} needs Python 3.11 or the tomli package")
         return None

@@ -10,7 +10,6 @@ a stage follows, and how to append a cleanup command in the author's style.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -182,6 +181,8 @@ def removes(cmd: Command, path: str) -> bool:
 
 def mounts(instr: Instruction) -> list[dict[str, str]]:
     """The ``--mount`` flags of a RUN (ONBUILD RUN too), as lower-cased key/value maps."""
+    import csv
+
     found = []
     for flag in instr.sem.command.flags:
         if flag.name != "mount" or not flag.value:

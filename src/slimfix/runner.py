@@ -197,6 +197,9 @@ def prefetch(options: Options) -> dict | None:
         return None
     from concurrent.futures import ProcessPoolExecutor
 
+    from slimfix.engine import transforms
+
+    transforms()  # imported once here, so forked workers start with them loaded
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
     futures = {key: pool.submit(_fix_in_worker, key[0], options, key[1]) for key in todo}
     pool.shutdown(wait=False)  # the workers finish the queue, then exit

@@ -16,6 +16,7 @@ from slimfix.cst.nodes import Continuation, Instruction
 from slimfix.cst.semantics import Semantics
 
 OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
+_OPERATOR_START = frozenset(op[0] for op in OPERATORS)
 _REDIRECT_START = "<>"
 _CONTROL_PREFIX = frozenset({"if", "then", "elif", "else", "while", "until", "do", "!", "{", "time"})
 _CONTROL_END = frozenset({"fi", "done", "esac", "}"})
@@ -275,6 +276,8 @@ class _Lexer:
 
 
 def _operator_at(src: str, i: int) -> str | None:
+    if src[i] not in _OPERATOR_START:  # the lexer asks at every character: answer most at once
+        return None
     for op in OPERATORS:
         if src.startswith(op, i):
             if op == "&" and src.startswith("&>", i):
@@ -327,9 +330,19 @@ def _argv_index(words: list[Word]) -> int:
 def script(instr: Instruction, sem: Semantics | None = None) -> Script | None:
     """The shell-word view of a shell-form RUN, CMD or ENTRYPOINT (or its ONBUILD form).
 
-    None when the instruction has no shell-form command line.
+    None when the instruction has no shell-form command line.  Instructions are immutable and
+    every transform asks for this view, so it is computed once per instruction, like ``sem``.
     """
-    sem = (sem or instr.sem).command
+    if sem is not None and sem is not instr.sem:
+        return _script(instr, sem)
+    memo = instr.__dict__
+    if "_script" not in memo:
+        memo["_script"] = _script(instr, instr.sem)
+    return memo["_script"]
+
+
+def _script(instr: Instruction, sem: Semantics) -> Script | None:
+    sem = sem.command
     if sem.keyword not in ("RUN", "CMD", "ENTRYPOINT") or sem.json or not sem.args:
         return None
     lexer = _Lexer(sem.args)

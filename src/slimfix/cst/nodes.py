@@ -359,12 +359,12 @@ class Stage:
     index: int
     instructions: tuple[Instruction, ...]
 
-    @property
+    @cached_property  # stages are immutable; transforms ask for these in loops over stages
     def from_(self) -> Instruction | None:
         first = self.instructions[0] if self.instructions else None
         return first if first is not None and first.name == "FROM" else None
 
-    @property
+    @cached_property
     def name(self) -> str | None:
         """The stage name from ``FROM image AS name`` (lower-cased, as BuildKit compares it)."""
         f = self.from_

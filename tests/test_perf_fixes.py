@@ -1,0 +1,61 @@
+"""The speed fixes in the core keep results: the single-join ``apply_fixes``, the shell view
+computed once per instruction, and stage names computed once per stage."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slimfix import parse
+from slimfix.engine import Edit, Fix, Safety, apply_fixes
+from slimfix.shell import _script, script
+
+
+def _one_by_one(text: str, fixes: list[Fix]) -> str:
+    """The original algorithm: each edit applied to the text so far, back to front."""
+    edits = sorted((e for f in fixes for e in f.edits), key=lambda e: (e.start, e.end), reverse=True)
+    for e in edits:
+        text = text[: e.start] + e.text + text[e.end :]
+    return text
+
+
+@st.composite
+def text_and_fixes(draw):
+    text = draw(st.text(alphabet="ab\n", max_size=40))
+    fixes = []
+    for _ in range(draw(st.integers(0, 6))):
+        edits = []
+        for _ in range(draw(st.integers(1, 3))):  # a fix's own edits may overlap
+            a = draw(st.integers(0, len(text)))
+            b = draw(st.integers(a, len(text)))
+            edits.append(Edit(a, b, draw(st.text(alphabet="XY\n", max_size=4))))
+        fixes.append(Fix(tuple(edits), Safety.SAFE, "t"))
+    return text, fixes
+
+
+@given(text_and_fixes())
+def test_apply_fixes_matches_applying_edits_one_by_one(case) -> None:
+    text, fixes = case
+    out, applied = apply_fixes(text, fixes)
+    assert out == _one_by_one(text, applied)
+
+
+def test_apply_fixes_example() -> None:
+    fixes = [Fix((Edit(0, 1, "X"), Edit(3, 3, "Y")), Safety.SAFE, "a"), Fix((Edit(5, 6, ""),), Safety.SAFE, "b")]
+    assert apply_fixes("abcdef", fixes) == ("XbcYde", fixes)
+
+
+def test_the_shell_view_is_computed_once_and_equals_a_fresh_one() -> None:
+    df = parse("FROM a\nRUN apt-get update && apt-get install -y curl\nCMD [\"x\"]\n")
+    run, cmd = df.instructions[1], df.instructions[2]
+    assert script(run) is script(run)
+    assert script(run) == _script(run, run.sem)
+    assert script(run).commands[1].args == ("apt-get", "install", "-y", "curl")
+    assert script(cmd) is None
+
+
+def test_stage_names_are_stable() -> None:
+    df = parse("FROM python AS Build\nRUN x\nFROM build\n")
+    first, second = df.stages
+    assert (first.name, second.name) == ("build", None)
+    assert first.name is first.name and first.from_ is df.instructions[0]
