@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from slimfix.cst import Dockerfile, Instruction, parse
 from slimfix.errors import VerificationError
@@ -250,9 +250,3 @@ def fix_text(text: str, settings: Settings | None = None, path: Path | None = No
 def check_text(text: str, settings: Settings | None = None, path: Path | None = None) -> list[Diagnostic]:
     return check_tree(parse(text), settings or Settings(), path)
 
-
-def iter_runs(df: Dockerfile) -> Iterator[Instruction]:
-    """Every RUN, ONBUILD RUN included."""
-    for instr in df.instructions:
-        if instr.sem.command.keyword == "RUN":
-            yield instr

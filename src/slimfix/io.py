@@ -31,10 +31,6 @@ def _where(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def read_text(path: Path) -> str:
-    return decode(path.read_bytes())
-
-
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename; keep the file's mode."""
     data = text.encode("utf-8")

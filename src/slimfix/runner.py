@@ -21,9 +21,6 @@ from slimfix.errors import ConfigError, SlimfixDecodeError, SlimfixError, Slimfi
 from slimfix.io import decode, unified_diff, write_atomic
 from slimfix.side_files import SideFiles
 
-DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
-
-
 class Mode(enum.Enum):
     DIFF = "diff"
     CHECK = "check"
@@ -59,16 +56,6 @@ class Report:
         if self.changed and mode is not Mode.WRITE:
             return 1
         return 0
-
-
-def is_dockerfile_name(name: str) -> bool:
-    if name in DOCKERFILE_NAMES:
-        return True
-    if name.endswith(".dockerignore"):
-        return False
-    return name.endswith((".Dockerfile", ".dockerfile", ".Containerfile")) or name.startswith(
-        ("Dockerfile.", "Containerfile.")
-    )
 
 
 def settings_for(options: Options, path: Path | None) -> Settings:

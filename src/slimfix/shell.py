@@ -477,7 +477,7 @@ def continuation_style(instr: Instruction, scr: Script) -> tuple[bool, str, str]
             continue
         before = text[:start].rstrip(" \t")
         after = text[end:].lstrip(" \t")
-        if before.endswith(("\n",)) or _after_continuation(before, instr.escape):
+        if before.endswith("\n") or before == "":
             lead_votes += 1
             lead_indent = text[len(before) : start]
         elif after.startswith(instr.escape) and after[1:].lstrip(" \t")[:1] in ("\r", "\n", ""):
@@ -496,6 +496,3 @@ def continuation_style(instr: Instruction, scr: Script) -> tuple[bool, str, str]
         return (True, gap, lead_indent if lead_indent is not None else indent)
     return (False, gap or " ", indent)
 
-
-def _after_continuation(before: str, escape: str) -> bool:
-    return before.endswith("\n") or before == ""

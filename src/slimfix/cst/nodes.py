@@ -241,7 +241,7 @@ class Dockerfile(Node):
 
     @property
     def escape(self) -> str:
-        return self.instructions[0].escape if self.instructions else directive_escape(self)
+        return self.instructions[0].escape if self.instructions else self.directives.get("escape", "\\")
 
     @cached_property
     def directives(self) -> dict[str, str]:
@@ -391,6 +391,3 @@ def _close(stages: list[Stage], current: list[Instruction]) -> None:
         stages.append(Stage(index, tuple(current)))
     current.clear()
 
-
-def directive_escape(df: Dockerfile) -> str:
-    return df.directives.get("escape", "\\")

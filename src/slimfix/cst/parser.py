@@ -13,7 +13,7 @@ import re
 
 from slimfix.cst.lexer import heredoc_names
 from slimfix.cst.nodes import Continuation, Dockerfile, Header, Heredoc, Instruction, Line, Part
-from slimfix.cst.semantics import HEREDOC_KEYWORDS, KEYWORDS, SemanticError, analyse
+from slimfix.cst.semantics import HEREDOC_KEYWORDS, KEYWORDS, SemanticError
 from slimfix.cst.text import GO_SPACE, NOT_WHITESPACE, go_lstrip
 from slimfix.errors import SlimfixSyntaxError
 
