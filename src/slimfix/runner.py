@@ -1,6 +1,6 @@
 """What the command line does, without the command-line framework (black's layering).
 
-``fix_source`` is the pure core; ``process_file`` and ``process_stdin`` add I/O; ``run`` walks
+``engine.fix_text`` is the pure core; ``process_file`` and ``process_stdin`` add I/O; ``run`` walks
 the paths and returns the exit code: 0 clean or written, 1 changes pending under
 ``--check``/``--diff``, 2 for a usage error, unreadable or unparsable input.
 """
@@ -81,10 +81,6 @@ def settings_for(options: Options, path: Path | None) -> Settings:
     return dataclasses.replace(base, **changes) if changes else base
 
 
-def fix_source(text: str, settings: Settings, path: Path | None = None) -> FixResult:
-    return fix_text(text, settings, path)
-
-
 def _error(report: Report, name: str, exc: BaseException, err: TextIO) -> None:
     if isinstance(exc, (SlimfixSyntaxError, SlimfixDecodeError)):
         msg = f"{name}:{exc.line}:{exc.column}: {exc.reason}"
@@ -147,7 +143,7 @@ def fix_file(path: Path, options: Options, context: Path | None = None) -> tuple
         settings = dataclasses.replace(settings, context=context)
     if settings_excluded(options, path):
         return settings, None
-    return settings, fix_source(decode(path.read_bytes()), settings, path)
+    return settings, fix_text(decode(path.read_bytes()), settings, path)
 
 
 PARALLEL_MIN_FILES = 8  # below this a process pool costs more than it saves
@@ -256,7 +252,7 @@ def process_stdin(options: Options, report: Report, out: TextIO, err: TextIO, da
         return
     try:
         settings = settings_for(options, path)
-        result = fix_source(text, settings, path)
+        result = fix_text(text, settings, path)
     except SlimfixError as exc:
         _error(report, name, exc, err)
         out.write(text)

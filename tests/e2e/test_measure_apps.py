@@ -40,12 +40,10 @@ def test_measure_app(stand_in_bases: list[str], tmp_path: Path, capsys: pytest.C
     from slimfix.engine import Settings, fix_text
 
     rewritten = fix_text(original.decode(), Settings(context=app)).output
-    if "COPY --from" in rewritten:
-        # Debian's buildah 1.28 re-copies COPY --from layers (and rebuilds every layer after
-        # them) on each rebuild, so a multi-stage rewrite's rebuild time says more about the
-        # builder than about the Dockerfile; the figures are printed above for the record.
-        assert after["cold_build_s"] > 0
-    else:
+    # Debian's buildah 1.28 re-copies COPY --from layers (and rebuilds every layer after them)
+    # on each rebuild, so a multi-stage rewrite's rebuild time says more about the builder than
+    # about the Dockerfile: it is compared only for single-stage rewrites (and printed above).
+    if "COPY --from" not in rewritten:
         assert after["rebuild_s"] <= before["rebuild_s"] * NOISE_RATIO + NOISE_S
     if name == "optimal":
         assert data["changed"] is False
