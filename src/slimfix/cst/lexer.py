@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-from slimfix.cst.text import is_go_space
+from slimfix.cst.text import GO_SPACE, GO_SPACE_SET, GO_WORD
 
-_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$", re.S)
+_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$", re.DOTALL)
+# what process_words would change in a heredoc name (a leading BOM is dropped)
+_SPECIAL = re.compile("['\"$\\\\\ufeff]")
 _NAME = re.compile(r"[A-Za-z0-9_]+|[*#@?$!0-9-]")
 
 
@@ -25,6 +27,9 @@ def process_words(
     """Split ``src`` into words the way BuildKit's ``ProcessWords`` does with no variables set."""
     if src.startswith("\ufeff"):  # Go's text/scanner skips a byte-order mark at the start
         src = src[1:]
+    if "'" not in src and '"' not in src and "$" not in src and escape not in src:
+        return GO_WORD.findall(src)  # nothing to unquote or expand: words are the non-blank runs
+    plain = _PLAIN_RUN[escape].match
     words: list[str] = []
     word: list[str] = []
     in_word = False
@@ -32,7 +37,7 @@ def process_words(
 
     def add_char(ch: str) -> None:
         nonlocal in_word
-        if is_go_space(ch):
+        if ch in GO_SPACE_SET:
             if in_word:
                 words.append("".join(word))
                 word.clear()
@@ -41,41 +46,52 @@ def process_words(
             word.append(ch)
             in_word = True
 
-    def add_raw(s: str) -> None:
-        nonlocal in_word
-        word.append(s)
-        in_word = True
-
     while i < n:
         ch = src[i]
-        if ch == "'":
+        if ch in GO_SPACE_SET:
+            if in_word:
+                words.append("".join(word))
+                word.clear()
+                in_word = False
+            i += 1
+        elif ch == "'":
             j = src.find("'", i + 1)
             if j == -1:
                 raise LexError("unexpected end of statement while looking for matching single-quote")
             inner = src[i + 1 : j]
-            add_raw(f"'{inner}'" if raw_quotes else inner)
+            word.append(f"'{inner}'" if raw_quotes else inner)
+            in_word = True
             i = j + 1
         elif ch == '"':
             out, i = _double_quote(src, i + 1, raw_quotes, raw_escapes, skip_unset, escape)
-            add_raw(out)
+            word.append(out)
+            in_word = True
         elif ch == "$":
             out, i = _dollar(src, i + 1, skip_unset, escape)
             for c in out:
                 add_char(c)
-        else:
+        elif ch == escape:
             i += 1
-            if ch == escape:
-                if raw_escapes:
-                    add_raw(ch)
-                if i >= n:
-                    break
-                add_raw(src[i])
-                i += 1
-            else:
-                add_char(ch)
+            if raw_escapes:
+                word.append(ch)
+                in_word = True
+            if i >= n:
+                break
+            word.append(src[i])
+            in_word = True
+            i += 1
+        else:
+            m = plain(src, i)  # a run of characters kept as they are
+            word.append(m.group())
+            in_word = True
+            i = m.end()
     if in_word:
         words.append("".join(word))
     return words
+
+
+# characters process_words keeps as they are, per escape character
+_PLAIN_RUN = {esc: re.compile("[^" + re.escape(GO_SPACE + "'\"$" + esc) + "]+") for esc in ("\\", "`")}
 
 
 def _double_quote(
@@ -152,10 +168,16 @@ def heredoc_names(line: str) -> list[tuple[str, bool, bool, int]]:
         return []
     found = []
     for word in words:
+        if "<<" not in word:
+            continue
         m = _HEREDOC.match(word)
         if not m or not m.group(3):
             continue
         rest = m.group(3)
+        fd = int(m.group(1)) if m.group(1) else 0
+        if not _SPECIAL.search(rest):  # nothing to unquote or expand: the name is as written
+            found.append((rest, m.group(2) == "-", True, fd))
+            continue
         try:
             plain = process_words(rest, raw_quotes=False, raw_escapes=False, skip_unset=True)
             raw = process_words(rest, raw_quotes=True, raw_escapes=False, skip_unset=True)
@@ -165,6 +187,5 @@ def heredoc_names(line: str) -> list[tuple[str, bool, bool, int]]:
             continue
         quotes = plain[0].count("'") + plain[0].count('"')
         raw_quotes = raw[0].count("'") + raw[0].count('"')
-        fd = int(m.group(1)) if m.group(1) else 0
         found.append((plain[0], m.group(2) == "-", quotes == raw_quotes, fd))
     return found

@@ -1,9 +1,9 @@
 """Lossless Dockerfile tree.
 
 Every byte of the source belongs to exactly one node field, so ``tree.code`` gives back the
-input unchanged.  Nodes are frozen; equality is identity (``eq=False``), so two identical
-``RUN apt-get update`` lines stay two separate keys.  Edits build new trees that share the
-untouched nodes (``Dockerfile.replace``).
+input unchanged.  Nodes are immutable (by convention for the small slotted ones: never assign
+to a field); equality is identity, so two identical ``RUN apt-get update`` lines stay two
+separate keys.  Edits build new trees that share the untouched nodes (``Dockerfile.replace``).
 
 Layout, as LibCST does it: an instruction owns the comment and blank lines above it
 (``leading``); the BOM and the parser directives belong to the file's ``header``; comment and
@@ -15,18 +15,26 @@ comment or empty lines BuildKit skips inside the instruction, and the next line'
 from __future__ import annotations
 
 import dataclasses
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import Union
 
-if TYPE_CHECKING:
-    from slimfix.cst.semantics import Semantics
+from slimfix.cst.semantics import Semantics, analyse
 
 
 class Node:
-    """Base of all tree nodes: ``emit`` appends the node's source text in order."""
+    """Base of all tree nodes: ``emit`` appends the node's source text in order.
+
+    The small nodes are slotted classes with a plain ``__init__`` (a parse builds hundreds of
+    thousands of them, and a frozen dataclass's ``__init__`` is several times slower).  They
+    are immutable by convention: never assign to a field, build a new node (``with_changes``).
+    ``_fields`` names the constructor's parameters, in order.
+    """
 
     __slots__ = ()
+    _fields: tuple[str, ...] = ()
 
     def emit(self, out: list[str], nl: str) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -41,18 +49,31 @@ class Node:
         return ()
 
     def with_changes(self, **changes: object):
-        return dataclasses.replace(self, **changes)
+        if dataclasses.is_dataclass(self):
+            return dataclasses.replace(self, **changes)
+        unknown = set(changes) - set(self._fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {min(unknown)!r}")
+        return type(self)(*(changes.get(f, getattr(self, f)) for f in self._fields))
+
+    def __repr__(self) -> str:  # the dataclass nodes bring their own
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({inner})"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Line(Node):
     """A whole line that is not part of an instruction: a comment, a blank line, a directive.
 
-    ``text`` is the line without its newline (leading blanks included).
+    ``text`` is the line without its newline (leading blanks included); ``newline`` is ``""``
+    only for the last line of a file without a final newline, None for the file's newline.
     """
 
-    text: str
-    newline: str | None = None  # "" only for the last line of a file without a final newline
+    __slots__ = ("newline", "text")
+    _fields = ("text", "newline")
+
+    def __init__(self, text: str, newline: str | None = None) -> None:
+        self.text = text
+        self.newline = newline
 
     def emit(self, out: list[str], nl: str) -> None:
         out.append(self.text)
@@ -63,15 +84,25 @@ class Line(Node):
         return self.text.lstrip(" \t\v\f\r").startswith("#")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Continuation(Node):
     """A line break inside an instruction: ``escape trailing newline inner... indent``."""
 
-    escape: str = "\\"
-    trailing: str = ""
-    newline: str | None = None
-    inner: tuple[Line, ...] = ()
-    indent: str = ""
+    __slots__ = ("escape", "indent", "inner", "newline", "trailing")
+    _fields = ("escape", "trailing", "newline", "inner", "indent")
+
+    def __init__(
+        self,
+        escape: str = "\\",
+        trailing: str = "",
+        newline: str | None = None,
+        inner: tuple[Line, ...] = (),
+        indent: str = "",
+    ) -> None:
+        self.escape = escape
+        self.trailing = trailing
+        self.newline = newline
+        self.inner = inner
+        self.indent = indent
 
     def emit(self, out: list[str], nl: str) -> None:
         out.append(self.escape)
@@ -81,6 +112,15 @@ class Continuation(Node):
             line.emit(out, nl)
         out.append(self.indent)
 
+    @property
+    def width(self) -> int:
+        """``len(self.code)``, without building it."""
+        n = len(self.escape) + len(self.trailing) + len(self.indent)
+        n += 1 if self.newline is None else len(self.newline)
+        for line in self.inner:
+            n += len(line.text) + (1 if line.newline is None else len(line.newline))
+        return n
+
     def children(self) -> tuple[Node, ...]:
         return self.inner
 
@@ -88,7 +128,6 @@ class Continuation(Node):
 Part = Union[str, Continuation]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Heredoc(Node):
     """A here-document body that follows its instruction's line.
 
@@ -96,13 +135,26 @@ class Heredoc(Node):
     line as written (leading tabs included for ``<<-``), ``newline`` its line ending.
     """
 
-    name: str
-    body: str
-    terminator: str
-    newline: str | None = None
-    chomp: bool = False
-    expand: bool = True
-    fd: int = 0
+    __slots__ = ("body", "chomp", "expand", "fd", "name", "newline", "terminator")
+    _fields = ("name", "body", "terminator", "newline", "chomp", "expand", "fd")
+
+    def __init__(
+        self,
+        name: str,
+        body: str,
+        terminator: str,
+        newline: str | None = None,
+        chomp: bool = False,
+        expand: bool = True,
+        fd: int = 0,
+    ) -> None:
+        self.name = name
+        self.body = body
+        self.terminator = terminator
+        self.newline = newline
+        self.chomp = chomp
+        self.expand = expand
+        self.fd = fd
 
     def emit(self, out: list[str], nl: str) -> None:
         out.append(self.body)
@@ -117,21 +169,36 @@ class Heredoc(Node):
         return "\n".join(line.lstrip("\t") for line in self.body.split("\n"))
 
 
-@dataclass(frozen=True, eq=False)
 class Instruction(Node):
     """One Dockerfile instruction with the lines above it.
 
     ``parts`` hold everything after the keyword on the logical line: plain text pieces and
     ``Continuation`` nodes.  ``escape`` is the escape character in force for the file.
+    ``__dict__`` stays available for per-instruction views other modules memoise.
     """
 
-    keyword: str
-    parts: tuple[Part, ...] = ()
-    newline: str | None = None
-    heredocs: tuple[Heredoc, ...] = ()
-    leading: tuple[Line, ...] = ()
-    indent: str = ""
-    escape: str = "\\"
+    __slots__ = ("__dict__", "_sem", "escape", "heredocs", "indent", "keyword", "leading", "newline", "parts")
+    _fields = ("keyword", "parts", "newline", "heredocs", "leading", "indent", "escape")
+
+    def __init__(
+        self,
+        keyword: str,
+        parts: tuple[Part, ...] = (),
+        newline: str | None = None,
+        heredocs: tuple[Heredoc, ...] = (),
+        leading: tuple[Line, ...] = (),
+        indent: str = "",
+        escape: str = "\\",
+        _sem: Semantics | None = None,
+    ) -> None:
+        self.keyword = keyword
+        self.parts = parts
+        self.newline = newline
+        self.heredocs = heredocs
+        self.leading = leading
+        self.indent = indent
+        self.escape = escape
+        self._sem = _sem  # the parser passes the view it has already computed
 
     def emit(self, out: list[str], nl: str) -> None:
         for line in self.leading:
@@ -140,14 +207,15 @@ class Instruction(Node):
 
     def emit_own(self, out: list[str], nl: str) -> None:
         """The instruction without its leading lines."""
-        out.append(self.indent)
-        out.append(self.keyword)
+        append = out.append
+        append(self.indent)
+        append(self.keyword)
         for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
+            if part.__class__ is str:
+                append(part)
             else:
                 part.emit(out, nl)
-        out.append(nl if self.newline is None else self.newline)
+        append(nl if self.newline is None else self.newline)
         for doc in self.heredocs:
             doc.emit(out, nl)
 
@@ -165,12 +233,13 @@ class Instruction(Node):
             *self.heredocs,
         )
 
-    @cached_property
+    @property
     def sem(self) -> Semantics:
         """The BuildKit view of this instruction (computed once, on first use)."""
-        from slimfix.cst.semantics import analyse
-
-        return analyse(self)
+        sem = self._sem
+        if sem is None:
+            sem = self._sem = analyse(self.keyword, self.indent, self.parts, self.escape)
+        return sem
 
     # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
     @property
@@ -194,12 +263,15 @@ class Instruction(Node):
         return tuple(line.text.strip() for line in self.leading if line.is_comment)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Header(Node):
     """The start of the file: an optional byte-order mark and the parser directives."""
 
-    bom: str = ""
-    directives: tuple[Line, ...] = ()
+    __slots__ = ("bom", "directives")
+    _fields = ("bom", "directives")
+
+    def __init__(self, bom: str = "", directives: tuple[Line, ...] = ()) -> None:
+        self.bom = bom
+        self.directives = directives
 
     def emit(self, out: list[str], nl: str) -> None:
         out.append(self.bom)
@@ -220,8 +292,12 @@ class Dockerfile(Node):
     def emit(self, out: list[str], nl: str) -> None:
         nl = self.default_newline
         self.header.emit(out, nl)
+        append = out.append
         for instr in self.instructions:
-            instr.emit(out, nl)
+            for line in instr.leading:
+                append(line.text)
+                append(nl if line.newline is None else line.newline)
+            instr.emit_own(out, nl)
         for line in self.footer:
             line.emit(out, nl)
 
@@ -255,43 +331,55 @@ class Dockerfile(Node):
         return found
 
     @cached_property
-    def offsets(self) -> dict[int, tuple[int, int]]:
-        """Start and end offset of every instruction and line node, keyed by ``id(node)``.
+    def _bounds(self) -> tuple[dict[Instruction, int], array]:
+        """Where each instruction starts, starts without its leading lines, and ends in ``code``:
+        ``bounds[3 * k : 3 * k + 3]`` for ``k = index[instr]``.
 
         Computed by re-running code generation, as LibCST's PositionProvider does, so it never
-        goes stale: a new tree has its own.
+        goes stale: a new tree has its own.  Kept as machine integers: a large file has many.
         """
-        spans: dict[int, tuple[int, int]] = {}
+        index: dict[Instruction, int] = {}
+        bounds = array("q")
         pos = len(self.header.code)
         nl = self.default_newline
-        for instr in self.instructions:
+        for k, instr in enumerate(self.instructions):
+            index[instr] = k
             start = pos
             for line in instr.leading:
-                out: list[str] = []
-                line.emit(out, nl)
-                end = pos + sum(map(len, out))
-                spans[id(line)] = (pos, end)
-                pos = end
-            out = []
+                pos += len(line.text) + len(nl if line.newline is None else line.newline)
+            out: list[str] = []
             instr.emit_own(out, nl)
             own = sum(map(len, out))
-            spans[id(instr)] = (start, pos + own)
-            spans[-id(instr)] = (pos, pos + own)  # without the leading lines
+            bounds.extend((start, pos, pos + own))
             pos += own
-        for line in self.footer:
-            out = []
-            line.emit(out, nl)
-            spans[id(line)] = (pos, pos + sum(map(len, out)))
-            pos += sum(map(len, out))
+        return index, bounds
+
+    @cached_property
+    def _line_spans(self) -> dict[Line, tuple[int, int]]:
+        """Start and end of every comment or blank line outside the header."""
+        spans: dict[Line, tuple[int, int]] = {}
+        nl = self.default_newline
+        bounds = self._bounds[1]
+        groups = [(bounds[3 * k], i.leading) for k, i in enumerate(self.instructions)]
+        groups.append((bounds[-1] if bounds else len(self.header.code), self.footer))
+        for pos, lines in groups:
+            for line in lines:
+                width = len(line.text) + len(nl if line.newline is None else line.newline)
+                spans[line] = (pos, pos + width)
+                pos += width
         return spans
 
     def span(self, node: Node, *, own: bool = False) -> tuple[int, int]:
         """Offsets of ``node`` in ``code``; ``own=True`` leaves out an instruction's leading lines."""
-        return self.offsets[-id(node) if own else id(node)]
+        if isinstance(node, Instruction):
+            index, bounds = self._bounds
+            k = 3 * index[node]
+            return bounds[k + 1 if own else k], bounds[k + 2]
+        return self._line_spans[node]
 
     @cached_property
-    def line_starts(self) -> list[int]:
-        starts = [0]
+    def line_starts(self) -> array:
+        starts = array("q", (0,))
         code = self.code
         find = code.find
         i = find("\n")
@@ -328,11 +416,11 @@ class Dockerfile(Node):
         return tuple(stages)
 
     @cached_property
-    def stage_index(self) -> dict[int, Stage]:
-        return {id(i): stage for stage in self.stages for i in stage.instructions}
+    def stage_index(self) -> dict[Instruction, Stage]:
+        return {i: stage for stage in self.stages for i in stage.instructions}
 
     def stage_of(self, instr: Instruction) -> Stage:
-        return self.stage_index[id(instr)]
+        return self.stage_index[instr]
 
     def walk(self) -> Iterator[Node]:
         stack: list[Node] = [self]

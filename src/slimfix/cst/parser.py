@@ -9,22 +9,44 @@ the instruction line for ``RUN``, ``COPY`` and ``ADD``.
 
 from __future__ import annotations
 
+import gc
 import re
+import sys
 
 from slimfix.cst.lexer import heredoc_names
-from slimfix.cst.nodes import Continuation, Dockerfile, Header, Heredoc, Instruction, Line, Part
-from slimfix.cst.semantics import HEREDOC_KEYWORDS, KEYWORDS, SemanticError
-from slimfix.cst.text import GO_SPACE, NOT_WHITESPACE, go_lstrip
+from slimfix.cst.nodes import (
+    Continuation,
+    Dockerfile,
+    Header,
+    Heredoc,
+    Instruction,
+    Line,
+    Part,
+)
+from slimfix.cst.semantics import (
+    HEREDOC_KEYWORDS,
+    KEYWORDS,
+    SemanticError,
+    analyse_line,
+    logical_line,
+)
+from slimfix.cst.text import GO_SPACE, go_lstrip
 from slimfix.errors import SlimfixSyntaxError
 
 BOM = "\ufeff"
-_DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", re.S)
+_DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", re.DOTALL)
 _KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
-# BuildKit: the escape char, then only blanks, not itself escaped (``echo \\\\`` does not continue)
-_CONTINUATION = {
-    "\\": re.compile(r"(?:^|(?<=[^\\]))\\([ \t]*)$"),
-    "`": re.compile(r"(?:^|(?<=[^`]))`([ \t]*)$"),
-}
+# an instruction's keyword and the blanks after it
+_HEAD = re.compile(r"([^\t\v\f\r ]+)[\t\v\f\r ]*")
+# keywords whose view can only fail on a JSON form (a "[") or a split keyword
+_NO_ERRORS = frozenset(
+    {
+        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "EXPOSE", "FROM",
+        "MAINTAINER", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    }
+)  # fmt: skip
+# each spelling of a keyword seen so far, upper-cased (at most 2^len spellings per keyword)
+_UPPER: dict[str, str] = {}
 _NOT_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
 
 
@@ -36,19 +58,36 @@ def directive_of(text: str) -> tuple[str, str] | None:
     return m.group(1).lower(), m.group(2)
 
 
-def _split_lines(text: str) -> list[tuple[str, str]]:
-    """Physical lines as ``(content, newline)``; the newline keeps any ``\\r`` run before ``\\n``."""
-    out: list[tuple[str, str]] = []
-    pieces = text.split("\n")
-    last = len(pieces) - 1
-    for k, piece in enumerate(pieces):
-        content = piece.rstrip("\r")
-        nl = piece[len(content) :]
-        if k < last:
-            out.append((content, nl + "\n"))
-        elif piece:
-            out.append((content, nl))
-    return out
+def _split_lines(text: str) -> tuple[list[str], list[str]]:
+    """Physical lines as parallel lists of contents and newlines; a newline keeps any ``\\r``
+    run before its ``\\n``, and is ``""`` (or that run) for a last line with no ``\\n``."""
+    contents = text.split("\n")
+    last = contents.pop()  # what follows the last "\n": a last line, or nothing
+    newlines = ["\n"] * len(contents)
+    if "\r" in text:
+        for k, piece in enumerate(contents):
+            if piece.endswith("\r"):
+                content = piece.rstrip("\r")
+                contents[k] = content
+                newlines[k] = sys.intern(piece[len(content) :] + "\n")
+    if last:
+        content = last.rstrip("\r")
+        contents.append(content)
+        newlines.append(last[len(content) :])
+    return contents, newlines
+
+
+def _continues(content: str, start: int, escape: str) -> int:
+    """Where the line continuation starts in ``content[start:]`` (-1: none).
+
+    BuildKit: the escape character, then only blanks, and the escape not itself escaped
+    (``echo \\\\`` does not continue).
+    """
+    body = content.rstrip(" \t")
+    k = len(body) - 1
+    if k < start or body[k] != escape or (k > 0 and body[k - 1] == escape):
+        return -1
+    return k
 
 
 def _default_newline(text: str) -> str:
@@ -59,7 +98,8 @@ def _default_newline(text: str) -> str:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.bom = BOM if text.startswith(BOM) else ""
-        self.lines = _split_lines(text[len(self.bom) :])
+        # an instruction's lines become None once the tree holds its own pieces of them
+        self.contents, self.newlines = _split_lines(text[len(self.bom) :])
         self.escape = "\\"
         self.i = 0
 
@@ -69,8 +109,8 @@ class _Parser:
     def header(self) -> Header:
         seen: set[str] = set()
         directives: list[Line] = []
-        while self.i < len(self.lines):
-            content, nl = self.lines[self.i]
+        while self.i < len(self.contents):
+            content = self.contents[self.i]
             found = directive_of(content)
             if not found:
                 break
@@ -82,100 +122,142 @@ class _Parser:
                 if value not in ("\\", "`"):
                     raise self.error(f"invalid escape token '{value}' does not match ` or \\")
                 self.escape = value
-            directives.append(Line(content, nl))
+            directives.append(Line(content, self.newlines[self.i]))
             self.i += 1
         return Header(self.bom, tuple(directives))
 
     def instructions(self) -> tuple[tuple[Instruction, ...], tuple[Line, ...]]:
         found: list[Instruction] = []
         leading: list[Line] = []
-        lines = self.lines
-        while self.i < len(lines):
-            content, nl = lines[self.i]
-            stripped = go_lstrip(content)
+        contents, newlines = self.contents, self.newlines
+        n = len(contents)
+        while self.i < n:
+            content = contents[self.i]
+            stripped = content.lstrip(GO_SPACE)
             if not stripped or stripped[0] == "#":
-                leading.append(Line(content, nl))
+                leading.append(Line(content, newlines[self.i]))
                 self.i += 1
                 continue
-            found.append(self.instruction(content, nl, stripped, tuple(leading)))
+            start = self.i
+            found.append(self.instruction(content, stripped, tuple(leading) if leading else ()))
             leading = []
+            contents[start] = None  # the tree keeps its own pieces of the line: let the line go
         return tuple(found), tuple(leading)
 
-    def instruction(self, content: str, nl: str, stripped: str, leading: tuple[Line, ...]) -> Instruction:
+    def instruction(self, content: str, stripped: str, leading: tuple[Line, ...]) -> Instruction:
+        escape = self.escape
         start_line = self.i + 1
-        indent = content[: len(content) - len(stripped)]
-        cont = _CONTINUATION[self.escape]
-        m = cont.search(stripped)
-        first = stripped[: m.start()] if m else stripped
-        kw = NOT_WHITESPACE.match(first)
-        if not kw:
+        indent = "" if stripped is content else content[: len(content) - len(stripped)]
+        last = stripped[-1]
+        k = _continues(stripped, 0, escape) if last == escape or last == " " or last == "\t" else -1
+        first = stripped[:k] if k >= 0 else stripped
+        head = _HEAD.match(first)
+        if not head:
             raise self.error("a line continuation with no instruction before it", column=len(indent) + 1)
-        keyword = kw.group()
-        if keyword.upper() not in KEYWORDS:
-            raise self.error(f"unknown instruction: {keyword}", column=len(indent) + 1)
-        parts: list[Part] = [first[len(keyword) :]] if len(first) > len(keyword) else []
-        newline = nl
-        self.i += 1
-        while m:
-            trailing = m.group(1)
-            inner: list[Line] = []
-            while self.i < len(self.lines):
-                c2, nl2 = self.lines[self.i]
-                s2 = go_lstrip(c2)
-                if s2 and s2[0] != "#":
-                    break
-                inner.append(Line(c2, nl2))
-                self.i += 1
-            if self.i >= len(self.lines):
-                parts.append(Continuation(self.escape, trailing, newline, tuple(inner), ""))
-                newline = ""
-                break
-            c2, nl2 = self.lines[self.i]
-            s2 = go_lstrip(c2)
-            ind2 = c2[: len(c2) - len(s2)]
-            m = cont.search(c2, len(ind2))
-            piece = c2[len(ind2) : m.start()] if m else c2[len(ind2) :]
-            parts.append(Continuation(self.escape, trailing, newline, tuple(inner), ind2))
-            if piece:
-                parts.append(piece)
-            newline = nl2
+        keyword = head.group(1)
+        upper = _UPPER.get(keyword)
+        if upper is None:
+            if keyword.upper() not in KEYWORDS:
+                raise self.error(f"unknown instruction: {keyword}", column=len(indent) + 1)
+            upper = _UPPER[keyword] = sys.intern(keyword.upper())
+        keyword = sys.intern(keyword)
+        # where the blanks after the keyword end, when the first line shows it
+        ws_end: int | None = head.end()
+        if k < 0:  # one line: the logical line is the stripped line
+            newline = self.newlines[self.i]
             self.i += 1
-        instr = Instruction(keyword, tuple(parts), newline, (), leading, indent, self.escape)
+            line = stripped
+            parts: tuple[Part, ...] = (stripped[len(keyword) :],) if len(stripped) > len(keyword) else ()
+        else:
+            parts, newline = self.continued(stripped, first, keyword, k)
+            line = logical_line(keyword, parts)
+            if ws_end >= len(first):  # the blanks may go on past the continuation
+                ws_end = None
+        kept = k < 0 or parts[0].__class__ is str  # the keyword ends where the first line's does
+        if kept and upper in _NO_ERRORS and "[" not in line:
+            # BuildKit cannot refuse it, and it has no JSON form: the view waits until asked for
+            docs: tuple[Heredoc, ...] = ()
+            if upper in HEREDOC_KEYWORDS and "<<" in line:
+                docs = self.heredocs(line, start_line)
+            return Instruction(keyword, parts, newline, docs, leading, indent, escape)
         try:
-            sem = instr.sem
+            if kept:
+                sem = analyse_line(line, escape, keyword, indent, parts, 0, upper, ws_end)
+            else:
+                sem = analyse_line(line, escape, keyword, indent, parts)
         except SemanticError as exc:
             raise self.error(exc.reason, line=start_line) from None
-        if not sem.line.startswith(keyword) or sem.keyword != keyword.upper():
+        if sem.keyword != upper:
             raise self.error("an instruction keyword split by a line continuation", line=start_line)
-        run = sem.command
-        if run is not sem and (run.keyword not in KEYWORDS or run.keyword in _NOT_TRIGGERS):
+        run = sem.inner
+        if run is None:
+            run = sem
+        elif run.keyword not in KEYWORDS or run.keyword in _NOT_TRIGGERS:
             reason = (
                 f"{run.keyword} isn't allowed as an ONBUILD trigger"
                 if run.keyword in KEYWORDS
                 else f"unknown instruction: {run.keyword}"
             )
             raise self.error(reason, line=start_line)
-        if run.keyword in HEREDOC_KEYWORDS and not run.json and "<<" in sem.line:
-            docs = self.heredocs(sem.line, start_line)
-            if docs:
-                instr = Instruction(keyword, tuple(parts), newline, docs, leading, indent, self.escape)
-                instr.__dict__["sem"] = sem  # the view does not depend on the bodies
-        return instr
+        docs = ()
+        if run.keyword in HEREDOC_KEYWORDS and not run.json and "<<" in line:
+            docs = self.heredocs(line, start_line)  # the view does not depend on the bodies
+        return Instruction(keyword, parts, newline, docs, leading, indent, escape, sem)
+
+    def continued(self, cur: str, first: str, keyword: str, k: int) -> tuple[tuple[Part, ...], str]:
+        """The parts of an instruction whose first line ``cur`` continues at ``k``, and the
+        newline of its last line."""
+        contents, newlines, escape = self.contents, self.newlines, self.escape
+        n = len(contents)
+        parts: list[Part] = [first[len(keyword) :]] if len(first) > len(keyword) else []
+        newline = newlines[self.i]
+        self.i += 1
+        while k >= 0:
+            trailing = cur[k + 1 :]
+            inner: list[Line] = []
+            while self.i < n:
+                c2 = contents[self.i]
+                s2 = c2.lstrip(GO_SPACE)
+                if s2 and s2[0] != "#":
+                    break
+                inner.append(Line(c2, newlines[self.i]))
+                self.i += 1
+            if self.i >= n:
+                parts.append(Continuation(escape, trailing, newline, tuple(inner) if inner else (), ""))
+                return tuple(parts), ""
+            ind = len(c2) - len(s2)
+            last = c2[-1]
+            k = _continues(c2, ind, escape) if last == escape or last == " " or last == "\t" else -1
+            indent = sys.intern(c2[:ind]) if ind else ""
+            parts.append(Continuation(escape, trailing, newline, tuple(inner) if inner else (), indent))
+            piece = c2[ind:k] if k >= 0 else c2[ind:]
+            if piece:
+                parts.append(piece)
+            cur = c2
+            contents[self.i] = None  # as for the first line
+            newline = newlines[self.i]
+            self.i += 1
+        return tuple(parts), newline
 
     def heredocs(self, line: str, start_line: int) -> tuple[Heredoc, ...]:
         docs: list[Heredoc] = []
+        contents, newlines = self.contents, self.newlines
         for name, chomp, expand, fd in heredoc_names(line):
-            body: list[str] = []
-            while True:
-                if self.i >= len(self.lines):
-                    raise self.error(f"unterminated heredoc {name}", line=start_line)
-                content, nl = self.lines[self.i]
-                self.i += 1
-                if (content.lstrip("\t") if chomp else content) == name:
-                    docs.append(Heredoc(name, "".join(body), content, nl, chomp, expand, fd))
-                    break
-                body.append(content)
-                body.append(nl)
+            start = end = self.i
+            if chomp:
+                while end < len(contents) and contents[end].lstrip("\t") != name:
+                    end += 1
+            else:
+                try:
+                    end = contents.index(name, start)
+                except ValueError:
+                    end = len(contents)
+            if end >= len(contents):
+                self.i = len(contents)
+                raise self.error(f"unterminated heredoc {name}", line=start_line)
+            body = "".join(map(str.__add__, contents[start:end], newlines[start:end]))
+            docs.append(Heredoc(name, body, contents[end], newlines[end], chomp, expand, fd))
+            self.i = end + 1
         return tuple(docs)
 
 
@@ -184,8 +266,17 @@ def parse(text: str) -> Dockerfile:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes str, not {type(text).__name__}")
     p = _Parser(text)
-    header = p.header()
-    instructions, footer = p.instructions()
+    # The tree has no reference cycles, so the cycle collector has nothing to find while it
+    # grows; pausing it keeps a large file from being traversed again and again.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        header = p.header()
+        instructions, footer = p.instructions()
+    finally:
+        if paused:
+            gc.enable()
     return Dockerfile(header, instructions, footer, _default_newline(text))
 
 
@@ -199,4 +290,4 @@ def parse_instruction(text: str, escape: str = "\\") -> Instruction:
     return instructions[0]
 
 
-__all__ = ["parse", "parse_instruction", "directive_of", "GO_SPACE"]
+__all__ = ["GO_SPACE", "directive_of", "parse", "parse_instruction"]

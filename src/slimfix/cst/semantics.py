@@ -9,14 +9,23 @@ back to offsets in ``instr.text``, so a transform can edit exactly the bytes it 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slimfix.cst.text import NOT_WHITESPACE, WHITESPACE, go_lstrip, go_strip, is_go_space
+from slimfix.cst.text import (
+    GO_SPACE,
+    GO_SPACE_SET,
+    GO_WORD,
+    NOT_WHITESPACE,
+    WHITESPACE,
+    is_go_space,
+)
 
 if TYPE_CHECKING:
-    from slimfix.cst.nodes import Instruction
+    from slimfix.cst.nodes import Part
 
 KEYWORDS = frozenset(
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN "
@@ -48,17 +57,65 @@ class Flag:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
 class Semantics:
-    keyword: str  # upper-cased
-    flags: tuple[Flag, ...]
-    value: tuple[str, ...]
-    json: bool
-    line: str  # BuildKit's logical line: continuations joined, leading blanks removed
-    args: str  # what the keyword's parser sees: the line after keyword and flags, trimmed
-    args_start: int  # offset of ``args`` in ``line``
-    segments: tuple[tuple[int, int], ...]  # (offset in line, offset in instr.text), sorted
-    inner: Semantics | None = None  # the trigger of an ONBUILD
+    """BuildKit's view of an instruction.  ``line`` (BuildKit's logical line: continuations
+    joined, leading blanks removed) and ``segments`` are rebuilt from the instruction's parts
+    when asked for, so a parsed tree does not hold a second copy of every line.
+
+    ``keyword`` is upper-cased; ``args`` is what the keyword's parser sees (the line after the
+    keyword and the flags, trimmed), at ``args_start`` in ``line``; ``inner`` is the trigger of
+    an ONBUILD.  ``segments`` are ``(offset in line, offset in instr.text)`` pairs, sorted.
+    """
+
+    __slots__ = ("_indent", "_kw", "_parts", "_segs", "args", "args_start", "flags", "inner", "json", "keyword", "value")
+
+    def __init__(
+        self,
+        keyword: str,
+        flags: tuple[Flag, ...],
+        value: tuple[str, ...],
+        json: bool,
+        args: str,
+        args_start: int,
+        inner: Semantics | None,
+        kw: str,
+        indent: str,
+        parts: tuple[Part, ...],
+    ) -> None:
+        self.keyword = keyword
+        self.flags = flags
+        self.value = value
+        self.json = json
+        self.args = args
+        self.args_start = args_start
+        self.inner = inner
+        self._kw = kw  # the instruction's keyword as written, its indent and its parts
+        self._indent = indent
+        self._parts = parts
+        self._segs: tuple[list[int], tuple[tuple[int, int], ...]] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Semantics(keyword={self.keyword!r}, flags={self.flags!r}, value={self.value!r}, "
+            f"json={self.json!r}, args={self.args!r}, args_start={self.args_start!r})"
+        )
+
+    @property
+    def line(self) -> str:
+        return logical_line(self._kw, self._parts)
+
+    @property
+    def segments(self) -> tuple[tuple[int, int], ...]:
+        if self._segs is not None:
+            return self._segs[1]
+        return _segments_of(self._kw, self._indent, self._parts)
+
+    def _segments(self) -> tuple[list[int], tuple[tuple[int, int], ...]]:
+        """The segments and their starts, kept for the next ``to_text``."""
+        if self._segs is None:
+            segs = _segments_of(self._kw, self._indent, self._parts)
+            self._segs = ([s for s, _ in segs], segs)
+        return self._segs
 
     def to_text(self, offset: int, *, end: bool = False) -> int:
         """Map an offset in ``line`` to the matching offset in the instruction's text.
@@ -66,11 +123,13 @@ class Semantics:
         An offset on a continuation maps to the start of the next line, or with ``end=True``
         (the end of a word) to just after the previous line's text.
         """
-        starts = [s for s, _ in self.segments]
+        parts = self._parts
+        if not parts or (len(parts) == 1 and parts[0].__class__ is str):
+            return offset + len(self._indent)  # one line: the text is the indent, then the line
+        starts, segments = self._segments()
         k = (bisect_left(starts, offset) if end else bisect_right(starts, offset)) - 1
-        if k < 0:
-            k = 0
-        line_start, text_start = self.segments[k]
+        k = max(k, 0)
+        line_start, text_start = segments[k]
         return text_start + (offset - line_start)
 
     def flag(self, name: str) -> Flag | None:
@@ -85,58 +144,84 @@ class Semantics:
         return self.inner if self.inner is not None else self
 
 
-def analyse(instr: Instruction) -> Semantics:
-    line, segments = _logical(instr)
-    return analyse_line(line, segments, instr.escape)
+def logical_line(keyword: str, parts: tuple[Part, ...]) -> str:
+    """BuildKit's logical line: the keyword, the text pieces, each continuation's indent."""
+    if not parts:
+        return keyword
+    if len(parts) == 1 and parts[0].__class__ is str:
+        return keyword + parts[0]
+    return keyword + "".join([p if p.__class__ is str else p.indent for p in parts])
 
 
-def _logical(instr: Instruction) -> tuple[str, tuple[tuple[int, int], ...]]:
-    pieces: list[str] = [instr.keyword]
-    segments: list[tuple[int, int]] = [(0, len(instr.indent))]
-    line_pos = len(instr.keyword)
-    text_pos = len(instr.indent) + len(instr.keyword)
-    for part in instr.parts:
-        if isinstance(part, str):
+def _segments_of(keyword: str, indent: str, parts: tuple[Part, ...]) -> tuple[tuple[int, int], ...]:
+    segments: list[tuple[int, int]] = [(0, len(indent))]
+    line_pos = len(keyword)
+    text_pos = len(indent) + len(keyword)
+    for part in parts:
+        if part.__class__ is str:
             segments.append((line_pos, text_pos))
-            pieces.append(part)
             line_pos += len(part)
             text_pos += len(part)
         else:
-            out: list[str] = []
-            part.emit(out, "\n")
-            text_pos += sum(map(len, out)) - len(part.indent)
+            text_pos += part.width - len(part.indent)
             segments.append((line_pos, text_pos))
-            pieces.append(part.indent)
             line_pos += len(part.indent)
             text_pos += len(part.indent)
-    return "".join(pieces), tuple(segments)
+    return tuple(segments)
+
+
+def analyse(keyword: str, indent: str, parts: tuple[Part, ...], escape: str) -> Semantics:
+    """The view of the instruction ``indent keyword parts...``."""
+    return analyse_line(logical_line(keyword, parts), escape, keyword, indent, parts)
 
 
 def analyse_line(
-    line: str, segments: tuple[tuple[int, int], ...], escape: str, base: int = 0
+    line: str,
+    escape: str,
+    kw: str,
+    indent: str,
+    parts: tuple[Part, ...],
+    base: int = 0,
+    upper: str | None = None,
+    ws_end: int | None = None,
 ) -> Semantics:
-    """BuildKit's ``newNodeFromLine`` over ``line[base:]``."""
-    stripped = go_strip(line[base:])
-    start = base + (len(line) - base - len(go_lstrip(line[base:])))
-    m = NOT_WHITESPACE.match(stripped)
-    keyword = m.group() if m else ""
-    upper = keyword.upper()
-    rest_start = start + len(keyword)
-    ws = WHITESPACE.match(line, rest_start)
-    if ws:
-        rest_start = ws.end()
-    end = start + len(stripped)
-    flags, args_start = _extract_flags(line, rest_start, end) if ws else ((), end)
-    args_start = _skip_go_space(line, args_start, end)
+    """BuildKit's ``newNodeFromLine`` over ``line[base:]``, the logical line of the instruction
+    ``indent kw parts...``.  A caller that knows ``line`` starts with the keyword ``upper``
+    (upper-cased) passes it, and may pass where the blanks after it end (``ws_end``)."""
+    end = len(line.rstrip(GO_SPACE))
+    if upper is None:
+        n = len(line)
+        start = base
+        while start < n and line[start] in GO_SPACE_SET:
+            start += 1
+        end = max(end, start)
+        m = NOT_WHITESPACE.match(line, start, end)
+        keyword = m.group() if m else ""
+        upper = sys.intern(keyword.upper())
+        rest_start = start + len(keyword)
+    else:
+        rest_start = len(upper)
+    if ws_end is None:
+        ws = WHITESPACE.match(line, rest_start)
+        ws_end = ws.end() if ws else rest_start
+    if ws_end == rest_start:  # no blank after the keyword: no arguments
+        flags: tuple[Flag, ...] = ()
+        args_start = end
+    else:
+        first = line[ws_end] if ws_end < end else ""
+        if first and first != "-" and first < "\x80" and first != "\n":
+            flags, args_start = (), ws_end  # no flag, and not a blank: args start here
+        else:
+            flags, args_start = _extract_flags(line, ws_end, end)
+            while args_start < end and line[args_start] in GO_SPACE_SET:
+                args_start += 1
     args = line[args_start:end]
-    value, is_json, inner = _dispatch(upper, line, args, args_start, segments, escape)
-    return Semantics(upper, flags, value, is_json, line, args, args_start, segments, inner)
+    value, is_json, inner = _dispatch(upper, line, args, args_start, escape, kw, indent, parts)
+    return Semantics(upper, flags, value, is_json, args, args_start, inner, kw, indent, parts)
 
 
-def _skip_go_space(line: str, i: int, end: int) -> int:
-    while i < end and is_go_space(line[i]):
-        i += 1
-    return i
+_SIMPLE_FLAG = re.compile(rb"--[^\t\n\v\f\r \x85\xa0\"'\\]*")
+_BYTE_BLANKS = re.compile(rb"[\t\n\v\f\r \x85\xa0]*")
 
 
 def _extract_flags(line: str, pos: int, end: int) -> tuple[tuple[Flag, ...], int]:
@@ -166,52 +251,66 @@ def _extract_flags(line: str, pos: int, end: int) -> tuple[tuple[Flag, ...], int
     n = len(data)
     i = 0
     while True:
-        while i < n and data[i] in _BYTE_SPACE:
-            i += 1
+        i = _BYTE_BLANKS.match(data, i).end()
         if i >= n:
             return tuple(flags), end
         if not (data[i] == 0x2D and i + 1 < n and data[i + 1] == 0x2D):
             return tuple(flags), at(i)
         word_start = i
-        word = bytearray()
-        blank_ok = False
-        quote = 0
-        while i < n:
-            ch = data[i]
-            if quote:
-                if ch == quote:
-                    quote = 0
-                elif ch == 0x5C:  # backslash
-                    if i + 1 == n:
-                        i += 1
-                        break
-                    i += 1
-                    word.append(data[i])
-                else:
-                    word.append(ch)
-                i += 1
-                continue
-            if ch in _BYTE_SPACE:
-                break
-            if ch in (0x22, 0x27):
-                quote, blank_ok = ch, True
-            elif ch == 0x5C:
-                if i + 1 < n:
-                    i += 1
-                    word.append(data[i])
-            else:
-                word.append(ch)
-            i += 1
+        simple = _SIMPLE_FLAG.match(data, i)
+        j = simple.end()
+        if j == n or data[j] in _BYTE_SPACE:  # no quote, no backslash: the word is the bytes
+            word = data[i:j]
+            i = j
+        else:
+            word, i = _flag_word(data, i)
         text = word.decode("latin-1")  # Go: string(rune(byte)) per byte
         if text == "--":
             return tuple(flags), at(i)
-        if blank_ok or text:
+        if text:
             name, eq, value = text[2:].partition("=")
             flags.append(Flag(name, value if eq else None, text, at(word_start), at(i)))
 
 
+def _flag_word(data: bytes, i: int) -> tuple[bytearray, int]:
+    """One flag word with quotes or backslashes, byte by byte; returns it and where it ends."""
+    n = len(data)
+    word = bytearray()
+    quote = 0
+    while i < n:
+        ch = data[i]
+        if quote:
+            if ch == quote:
+                quote = 0
+            elif ch == 0x5C:  # backslash
+                if i + 1 == n:
+                    i += 1
+                    break
+                i += 1
+                word.append(data[i])
+            else:
+                word.append(ch)
+            i += 1
+            continue
+        if ch in _BYTE_SPACE:
+            break
+        if ch in (0x22, 0x27):
+            quote = ch
+        elif ch == 0x5C:
+            if i + 1 < n:
+                i += 1
+                word.append(data[i])
+        else:
+            word.append(ch)
+        i += 1
+    return word, i
+
+
 def parse_words(rest: str, escape: str) -> list[str]:
     """BuildKit's ``parseWords``: quotes kept, escapes kept, split on Go white space."""
+    if "'" not in rest and '"' not in rest and escape not in rest:
+        return GO_WORD.findall(rest)  # nothing but blanks and plain characters
+    plain = _PLAIN_RUN[escape].match
     words: list[str] = []
     word: list[str] = []
     in_word = in_quote = False
@@ -221,12 +320,12 @@ def parse_words(rest: str, escape: str) -> list[str]:
     while i < n:
         ch = rest[i]
         if not in_word and not in_quote:
-            if is_go_space(ch):
+            if ch in GO_SPACE_SET:
                 i += 1
                 continue
             in_word = True
         if in_word:
-            if is_go_space(ch):
+            if ch in GO_SPACE_SET:
                 if blank_ok or word:
                     words.append("".join(word))
                 word, blank_ok, in_word = [], False, False
@@ -234,6 +333,11 @@ def parse_words(rest: str, escape: str) -> list[str]:
                 continue
             if ch in "'\"":
                 quote, blank_ok, in_word, in_quote = ch, True, False, True
+            elif ch != escape:
+                m = plain(rest, i)  # a run of plain characters, kept as they are
+                word.append(m.group())
+                i = m.end()
+                continue
             if ch == escape:
                 if i + 1 == n:
                     i += 1
@@ -247,6 +351,17 @@ def parse_words(rest: str, escape: str) -> list[str]:
         # in a quote
         if ch == quote:
             in_quote, in_word = False, True
+        elif ch != escape or quote == "'":
+            j = rest.find(quote, i + 1)
+            if quote != "'":
+                k = rest.find(escape, i + 1, j if j != -1 else n)
+                if k != -1:
+                    j = k
+            if j == -1:
+                j = n
+            word.append(rest[i:j])  # up to the closing quote or the next escape
+            i = j
+            continue
         if ch == escape and quote != "'":
             if i + 1 == n:
                 in_quote, in_word = False, True
@@ -262,6 +377,12 @@ def parse_words(rest: str, escape: str) -> list[str]:
     return words
 
 
+# a run of characters parse_words keeps as they are outside quotes, per escape character
+_PLAIN_RUN = {
+    esc: re.compile("[^" + re.escape(GO_SPACE + "'\"" + esc) + "]+") for esc in ("\\", "`")
+}
+
+
 class _NotJSON(Exception):
     pass
 
@@ -272,7 +393,7 @@ def _reject_constant(name: str) -> object:
 
 def parse_json(args: str) -> list[str] | None:
     """BuildKit's ``parseJSON``: a list of strings, or None when it is not a JSON array."""
-    rest = go_lstrip(args)
+    rest = args.lstrip(GO_SPACE)
     if not rest.startswith("["):
         return None
     try:
@@ -285,7 +406,12 @@ def parse_json(args: str) -> list[str] | None:
         if not isinstance(item, str):
             raise SemanticError("Dockerfile JSON form arguments must be a list of strings")
     # Go decodes lone surrogate escapes to U+FFFD.
-    return [s.encode("utf-16", "surrogatepass").decode("utf-16", "replace") for s in data]
+    return [s if s.isascii() else s.encode("utf-16", "surrogatepass").decode("utf-16", "replace") for s in data]
+
+
+_SHELL_OR_JSON = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
+_FILES = frozenset({"ADD", "COPY", "VOLUME"})
+_ONE_VALUE = frozenset({"MAINTAINER", "STOPSIGNAL", "USER", "WORKDIR"})
 
 
 def _dispatch(
@@ -293,22 +419,24 @@ def _dispatch(
     line: str,
     args: str,
     args_start: int,
-    segments: tuple[tuple[int, int], ...],
     escape: str,
+    kw: str,
+    indent: str,
+    parts: tuple[Part, ...],
 ) -> tuple[tuple[str, ...], bool, Semantics | None]:
-    if keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL"):
+    if keyword in _SHELL_OR_JSON:
         if not args:
             return (), False, None
-        data = parse_json(args)
+        data = parse_json(args) if args[0] == "[" else None  # args start with no blank
         return (tuple(data), True, None) if data is not None else ((args,), False, None)
-    if keyword in ("ADD", "COPY", "VOLUME"):
-        data = parse_json(args)
+    if keyword in _FILES:
+        data = parse_json(args) if args[:1] == "[" else None
         if data is not None:
             return tuple(data), True, None
         return _whitespace_split(args), False, None
     if keyword in ("FROM", "EXPOSE"):
         return _whitespace_split(args), False, None
-    if keyword in ("MAINTAINER", "STOPSIGNAL", "USER", "WORKDIR"):
+    if keyword in _ONE_VALUE:
         return ((args,) if args else ()), False, None
     if keyword in ("ENV", "LABEL"):
         return _name_val(args, keyword, escape), False, None
@@ -319,7 +447,7 @@ def _dispatch(
     if keyword == "ONBUILD":
         if not args:
             return (), False, None
-        inner = analyse_line(line, segments, escape, args_start)
+        inner = analyse_line(line, escape, kw, indent, parts, args_start)
         return inner.value, inner.json, inner
     return (), False, None
 

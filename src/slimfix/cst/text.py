@@ -6,14 +6,16 @@ import re
 
 # Go's unicode.IsSpace: ASCII blanks, NEL, NBSP and the Unicode White_Space characters.
 GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-_GO_SPACE_SET = frozenset(GO_SPACE)
+GO_SPACE_SET = frozenset(GO_SPACE)
 # BuildKit's reWhitespace / tokenWhitespace: `[\t\v\f\r ]+`
 WHITESPACE = re.compile(r"[\t\v\f\r ]+")
 NOT_WHITESPACE = re.compile(r"[^\t\v\f\r ]+")
+# a run of characters that are not Go white space (a word when there is nothing to unquote)
+GO_WORD = re.compile("[^" + re.escape(GO_SPACE) + "]+")
 
 
 def is_go_space(ch: str) -> bool:
-    return ch in _GO_SPACE_SET
+    return ch in GO_SPACE_SET
 
 
 def go_lstrip(s: str) -> str:
