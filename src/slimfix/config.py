@@ -8,7 +8,6 @@ line.  A bad key or value is a ``ConfigError`` naming the file, the line and the
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,11 +50,13 @@ extend-exclude: []
 """
 
 
-@dataclass(frozen=True)
 class Config:
-    path: Path | None  # None: no file found, the defaults
-    data: dict[str, Any]
-    lines: dict[str, int]  # key -> line, for messages
+    __slots__ = ("path", "data", "lines")
+
+    def __init__(self, path: Path | None, data: dict[str, Any], lines: dict[str, int]) -> None:
+        self.path = path  # None: no file found, the defaults
+        self.data = data
+        self.lines = lines  # key -> line, for messages
 
     @property
     def root(self) -> Path:

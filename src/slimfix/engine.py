@@ -9,13 +9,17 @@ does: it re-parses and round-trips, and one more single pass changes nothing.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 from slimfix.cst import Dockerfile, Instruction, parse
 from slimfix.errors import VerificationError
-from slimfix.shell import TextEdit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from slimfix.shell import TextEdit
 
 MAX_PASSES = 12
 
@@ -26,20 +30,68 @@ class Safety(enum.IntEnum):
     SAFE = 2  # applied by --write, --diff and format-on-save
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+_set = object.__setattr__
+
+
+class _Value:
+    """An immutable record compared by value, like a frozen dataclass.
+
+    ``Edit`` and ``Fix`` are built by hand: a dataclass costs a fraction of a millisecond to
+    create at import, and ``slimfix -`` starts on every save.  ``_fields`` names the slots.
+    """
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({args})"
+
+    def __reduce__(self) -> tuple:  # pickled for the process pool
+        return type(self), self._values()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+
+class Edit(_Value):
     """Replace ``code[start:end]`` of the whole file with ``text``."""
 
+    __slots__ = _fields = ("start", "end", "text")
     start: int
     end: int
     text: str
 
+    def __init__(self, start: int, end: int, text: str) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "text", text)
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+
+class Fix(_Value):
+    __slots__ = _fields = ("edits", "safety", "title")
     edits: tuple[Edit, ...]
     safety: Safety
     title: str
+
+    def __init__(self, edits: tuple[Edit, ...], safety: Safety, title: str) -> None:
+        _set(self, "edits", edits)
+        _set(self, "safety", safety)
+        _set(self, "title", title)
 
     def applies(self, unsafe_fixes: bool) -> bool:
         return self.safety >= (Safety.UNSAFE if unsafe_fixes else Safety.SAFE)
@@ -80,14 +132,16 @@ class Settings:
         return self.cache
 
 
-@dataclass
 class Context:
     """What a transform sees: the tree, the settings, and helpers to build diagnostics."""
 
-    df: Dockerfile
-    settings: Settings
-    path: Path | None = None
-    code: str = ""
+    __slots__ = ("df", "settings", "path", "code")
+
+    def __init__(self, df: Dockerfile, settings: Settings, path: Path | None = None, code: str = "") -> None:
+        self.df = df
+        self.settings = settings
+        self.path = path
+        self.code = code
 
     def diagnostic(
         self,
@@ -154,11 +208,9 @@ def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> 
 
 
 def locate(df: Dockerfile, d: Diagnostic) -> Diagnostic:
-    import dataclasses
-
     line, col = df.position(d.start)
     end_line, end_col = df.position(max(d.start, d.end - 1))
-    return dataclasses.replace(d, line=line, column=col, end_line=end_line, end_column=end_col + 1)
+    return Diagnostic(d.code, d.message, d.start, d.end, d.fix, d.instruction, line, col, end_line, end_col + 1)
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
@@ -192,13 +244,22 @@ def _overlaps(e: Edit, span: tuple[int, int]) -> bool:
     return e.start < t and s < e.end
 
 
-@dataclass
 class FixResult:
-    source: str
-    output: str
-    applied: list[Diagnostic]  # what was fixed, over all passes
-    remaining: list[Diagnostic]  # what is still reported on the output
-    found: list[Diagnostic] = field(default_factory=list)  # the first pass's findings, on the source
+    __slots__ = ("source", "output", "applied", "remaining", "found")
+
+    def __init__(
+        self,
+        source: str,
+        output: str,
+        applied: list[Diagnostic],  # what was fixed, over all passes
+        remaining: list[Diagnostic],  # what is still reported on the output
+        found: list[Diagnostic] | None = None,  # the first pass's findings, on the source
+    ) -> None:
+        self.source = source
+        self.output = output
+        self.applied = applied
+        self.remaining = remaining
+        self.found = [] if found is None else found
 
     @property
     def changed(self) -> bool:

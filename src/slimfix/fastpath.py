@@ -67,7 +67,20 @@ def main(argv: list[str]) -> int | None:
     seen = parse_args(argv)
     if seen is None:
         return None
-    from slimfix.runner import Mode, Options, run
+    import gc
+
+    # Start-up creates thousands of objects that live as long as the process: the collector
+    # would only walk them over and over.  Rest it while importing, then freeze what exists
+    # (later collections skip it, and pool workers share those pages with their parent).
+    gc.disable()
+    try:
+        from slimfix.engine import transforms
+        from slimfix.runner import Mode, Options, run
+
+        transforms()  # every file's check needs them
+    finally:
+        gc.enable()
+    gc.freeze()
 
     options = Options(
         paths=seen["paths"],

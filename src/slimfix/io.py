@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slimfix.errors import SlimfixDecodeError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def decode(data: bytes) -> str:
@@ -33,6 +35,8 @@ def _where(data: bytes, offset: int) -> tuple[int, int]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename; keep the file's mode."""
+    import tempfile  # only --write needs it: not loaded at start-up
+
     data = text.encode("utf-8")
     try:
         mode = stat.S_IMODE(path.stat().st_mode)

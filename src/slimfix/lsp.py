@@ -210,4 +210,10 @@ def code_actions(ls: LanguageServer, params: types.CodeActionParams) -> list[typ
 
 
 def serve() -> None:
+    import gc
+
+    from slimfix.engine import transforms
+
+    transforms()  # loaded now rather than during the first request
+    gc.freeze()  # what start-up created lives as long as the server: later collections skip it
     server.start_io()

@@ -8,7 +8,7 @@ run does not pay for reading YAML at start-up.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from functools import lru_cache
 from types import ModuleType
 
@@ -16,6 +16,8 @@ from types import ModuleType
 @lru_cache(maxsize=1)
 def load_all() -> tuple[ModuleType, ...]:
     names = sorted(
-        m.name for m in pkgutil.iter_modules(__path__) if m.name[:2] == "sf" and m.name[2:5].isdigit()
+        name[:-3]
+        for name in os.listdir(__path__[0])
+        if name.endswith(".py") and name[:2] == "sf" and name[2:5].isdigit()
     )
     return tuple(importlib.import_module(f"{__name__}.{name}") for name in names)
