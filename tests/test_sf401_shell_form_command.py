@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from slimfix import parse
 from slimfix.cst.semantics import parse_json
 from slimfix.engine import Safety, Settings, check_text, fix_text
-from slimfix.shell import script
+from slimfix.shell import _WRAPPERS, script
 from slimfix.transforms.sf401_shell_form_command import SHELL_ONLY
 
 CODE = "SF401"
@@ -131,8 +131,9 @@ _ANY = st.text(
 
 
 # BuildKit reads a leading "--word" as a flag of CMD itself; the shell view reads any
-# "letters=" (non-ASCII letters too) as an assignment, so the program has no "=".
-_FIRST = _PLAIN.filter(lambda s: s not in SHELL_ONLY and s != "exec" and not s.startswith("--") and "=" not in s)
+# "letters=" (non-ASCII letters too) as an assignment, so the program has no "="; and it
+# looks through wrappers (sudo, env, exec, ...) to the program they run, so none comes first.
+_FIRST = _PLAIN.filter(lambda s: s not in SHELL_ONLY and s not in _WRAPPERS and not s.startswith("--") and "=" not in s)
 
 
 @st.composite
