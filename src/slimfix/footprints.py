@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from slimfix.analysis import State, expand, normalize
 from slimfix.cst import Instruction
@@ -62,16 +63,37 @@ class Footprint:
     modelled: bool = True  # every command is one slimfix models (an unknown is in the arguments)
 
 
-@dataclass
 class _Walk:
-    state: State
-    cwd: str | None
-    env_paths: tuple[str, ...]
-    env: dict[str, str | None]  # what $NAME expands to; a name the script may set is unknown
-    reads: set[str] = field(default_factory=set)
-    writes: set[str] = field(default_factory=set)
-    uses_cwd: bool = False
-    cwd_is_workdir: bool = True
+    """What a walk over a RUN's commands has found so far."""
+
+    __slots__ = ("state", "cwd", "reads", "writes", "uses_cwd", "cwd_is_workdir", "_commands", "_script_text",
+                 "_env_paths", "_env")
+
+    def __init__(self, state: State, commands: tuple[Command, ...], script_text: str) -> None:
+        self.state = state
+        self.cwd: str | None = state.workdir
+        self.reads: set[str] = set()
+        self.writes: set[str] = set()
+        self.uses_cwd = False
+        self.cwd_is_workdir = True
+        self._commands = commands
+        self._script_text = script_text
+        self._env_paths: tuple[str, ...] | None = None
+        self._env: dict[str, str | None] | None = None
+
+    @property
+    def env_paths(self) -> tuple[str, ...]:
+        """Absolute paths in ENV values and in the script's own assignments (computed when asked)."""
+        if self._env_paths is None:
+            self._env_paths = self.state.env_paths + _assigned_paths(self._commands)
+        return self._env_paths
+
+    @property
+    def env(self) -> dict[str, str | None]:
+        """What $NAME expands to; a name the script may set is unknown (computed when asked)."""
+        if self._env is None:
+            self._env = _shell_env(self.state, self._script_text)
+        return self._env
 
     def value(self, word: Word) -> str | None:
         if word.value is not None:
@@ -116,15 +138,17 @@ def run_footprint(instr: Instruction, state: State) -> Footprint:
         return Footprint(unknown=("an empty RUN",))
     if scr.opaque:
         return Footprint(unknown=tuple(scr.opaque), modelled=False)
-    walk = _Walk(state, state.workdir, state.env_paths + _assigned_paths(scr.commands), _shell_env(state, sem.args))
+    walk = _Walk(state, scr.commands, sem.args)
     programs: list[str] = []
     try:
         for cmd in scr.commands:
-            _redirects(walk, cmd)
-            if not cmd.argv:
+            if cmd.redirects:
+                _redirects(walk, cmd)
+            if cmd.argv_index >= len(cmd.words):
                 continue  # X=Y alone
-            programs.append(cmd.program)
-            _command(walk, cmd)
+            prog = cmd.program
+            programs.append(prog)
+            _command(walk, cmd, prog)
     except Unknown as exc:
         return Footprint(unknown=(str(exc),), programs=tuple(programs), modelled=not isinstance(exc, UnknownProgram))
     return Footprint(tuple(sorted(walk.reads)), tuple(sorted(walk.writes)), walk.uses_cwd, (), tuple(programs))
@@ -135,26 +159,61 @@ _SETS_VARIABLES = re.compile(r"\b(for|read|getopts|local|declare|typeset|readonl
 
 def _shell_env(state: State, script_text: str) -> dict[str, str | None]:
     """The ENV values a ``$NAME`` in the script sees, unless the script itself may set NAME."""
-    if _SETS_VARIABLES.search(script_text):
+    assigned = _assigned_names(script_text) if len(script_text) <= 1024 else _assigned_names.__wrapped__(script_text)
+    if assigned is None:
         return {}
-    return {name: value for name, value in state.values.items() if not re.search(rf"(?<![\w$]){name}=", script_text)}
+    values = state.values
+    if not assigned:
+        return values
+    return {name: value for name, value in values.items() if not _assigns(script_text, assigned, name)}
+
+
+def _assigns(script_text: str, assigned: frozenset[str], name: str) -> bool:
+    if _WORD.fullmatch(name):
+        return name in assigned
+    return re.search(rf"(?<![\w$]){name}=", script_text) is not None  # a name BuildKit allows, sh does not
+
+
+_WORD = re.compile(r"\w+")
+_ASSIGNED = re.compile(r"(?<![\w$])(\w+)=")
+
+
+@lru_cache(maxsize=1024)
+def _assigned_names(script_text: str) -> frozenset[str] | None:
+    r"""None when the script may set any variable, else the NAMEs in its ``NAME=`` words.
+
+    A name made of word characters matches ``(?<![\w$])NAME=`` exactly when it is a whole run
+    of word characters before a ``=``, not after a ``$``.
+    """
+    if _SETS_VARIABLES.search(script_text):
+        return None
+    return frozenset(_ASSIGNED.findall(script_text))
+
+
+_ASSIGNED_PATH = re.compile(r"(?:^|[=:])(/[^:\s\"'$]*)")
 
 
 def _assigned_paths(commands: tuple[Command, ...]) -> tuple[str, ...]:
     """Absolute paths in ``X=/p cmd`` and ``export X=/p``: later commands may read them."""
     found: list[str] = []
     for cmd in commands:
+        export = cmd.program == "export"
+        if not cmd.argv_index and not export:
+            continue
         texts = [w.raw for w in cmd.words[: cmd.argv_index]]
-        if cmd.program == "export":
+        if export:
             texts += [w.raw for w in cmd.argv[1:]]
         for text in texts:
-            found += re.findall(r"(?:^|[=:])(/[^:\s\"'$]*)", text)
+            found += _ASSIGNED_PATH.findall(text)
     return tuple(normalize(p) for p in found)
+
+
+_REDIRECT = re.compile(r"^[0-9]*(&>>|&>|<<<|<>|>>|>&|<&|>\||>|<)")
 
 
 def _redirects(walk: _Walk, cmd: Command) -> None:
     for r in cmd.redirects:
-        op = re.match(r"^[0-9]*(&>>|&>|<<<|<>|>>|>&|<&|>\||>|<)", r.raw)
+        op = _REDIRECT.match(r.raw)
         if op is None:
             raise Unknown(f"the redirect {r.raw}")
         kind = op.group(1)
@@ -172,8 +231,7 @@ def _redirects(walk: _Walk, cmd: Command) -> None:
             walk.writes.add(path)
 
 
-def _command(walk: _Walk, cmd: Command) -> None:
-    prog = cmd.program
+def _command(walk: _Walk, cmd: Command, prog: str) -> None:
     argv = cmd.argv
     for word in cmd.words[: cmd.argv_index]:
         wrapper = word.text.rsplit("/", 1)[-1]
@@ -189,8 +247,6 @@ def _command(walk: _Walk, cmd: Command) -> None:
     if prog in _BUILTINS:
         _builtin(walk, cmd)
         return
-    walk.reads.update(PROGRAM_READS)
-    walk.reads.update(walk.env_paths)
     args = list(argv[1:])
     if prog in ("apt-get", "apt"):
         _packages(walk, args, "apt", {"update", "install", "upgrade", "dist-upgrade", "full-upgrade", "clean",
@@ -205,9 +261,9 @@ def _command(walk: _Walk, cmd: Command) -> None:
                                       "autoremove", "reinstall", "distro-sync", "groupinstall", "module"},
                   {"--setopt", "--enablerepo", "--disablerepo", "-c", "--config", "--releasever", "--repo",
                    "-x", "--exclude"}, forbidden={"--installroot"})
-    elif re.fullmatch(r"pip[0-9.]*", prog):
+    elif _PIP.fullmatch(prog):
         _pip(walk, args)
-    elif re.fullmatch(r"python[0-9.]*", prog):
+    elif _PYTHON.fullmatch(prog):
         _python(walk, args)
     elif prog in _USER_TOOLS:
         _user(walk, prog, args)
@@ -223,9 +279,17 @@ def _command(walk: _Walk, cmd: Command) -> None:
         _gpg(walk, args)
     else:
         raise UnknownProgram(f"`{prog}` is not a command slimfix can bound")
+    walk.reads.update(PROGRAM_READS)  # after the model: an unknown discards the walk
+    walk.reads.update(walk.env_paths)
+
+
+_PIP = re.compile(r"pip[0-9.]*")
+_PYTHON = re.compile(r"python[0-9.]*")
 
 
 def _unquoted_glob(raw: str) -> bool:
+    if "*" not in raw and "?" not in raw and "[" not in raw:
+        return False
     quote = ""
     escaped = False
     for ch in raw:
@@ -342,7 +406,10 @@ _FORBIDDEN_WHY = {
 def _paths_in(value: str | None) -> list[str]:
     if value is None:
         raise Unknown("an option value slimfix cannot read")
-    return [normalize(p) for p in re.findall(r"(?:^|[=:,])(/[^\s:,]*)", value)]
+    return [normalize(p) for p in _OPTION_PATH.findall(value)]
+
+
+_OPTION_PATH = re.compile(r"(?:^|[=:,])(/[^\s:,]*)")
 
 
 # ---- package managers -------------------------------------------------------------------

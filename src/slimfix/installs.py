@@ -84,15 +84,18 @@ def under(path: str, folder: str) -> bool:
 
 _PIP = re.compile(r"pip(\d+(\.\d+)*)?$")
 _PYTHON = re.compile(r"python(\d+(\.\d+)*)?$")
+_INSTALLERS = frozenset({"uv", "poetry", "pipenv", "npm", "yarn", "pnpm", "go", "bundle", "composer", "gem"})
 _PIP_PROJECT_OPTS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "--group"})
 
 
 def recognise(cmd: Command) -> Install | None:
     """The install ``cmd`` runs, or None."""
+    prog = cmd.program
+    if prog not in _INSTALLERS and not _PIP.match(prog) and not _PYTHON.match(prog):
+        return None  # most commands: none of the programs below
     words = [_word(w) for w in cmd.argv]
     if not words or words[0] is None:
         return None
-    prog = cmd.program
     rest = words[1:]
     text = " ".join(w.raw for w in cmd.argv)
     if _PYTHON.match(prog) and rest[:2] == ["-m", "pip"]:

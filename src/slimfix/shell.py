@@ -10,14 +10,17 @@ guessed at.
 
 from __future__ import annotations
 
+import re
+import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from slimfix.cst.nodes import Continuation, Instruction
 from slimfix.cst.semantics import Semantics
 
 OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
 _OPERATOR_START = frozenset(op[0] for op in OPERATORS)
-_REDIRECT_START = "<>"
 _CONTROL_PREFIX = frozenset({"if", "then", "elif", "else", "while", "until", "do", "!", "{", "time"})
 _CONTROL_END = frozenset({"fi", "done", "esac", "}"})
 _WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "stdbuf", "timeout"})
@@ -36,6 +39,12 @@ class Word:
         return self.value if self.value is not None else self.raw
 
 
+# Frozen dataclasses set each field through object.__setattr__; the view, which builds many
+# nodes, sets the slots directly (the same objects, made about twice as fast).
+_new = object.__new__
+_set_raw, _set_value, _set_start, _set_end = (Word.__dict__[f].__set__ for f in ("raw", "value", "start", "end"))
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     """A simple command: optional ``X=Y`` assignments and wrappers, then the program's argv."""
@@ -52,14 +61,16 @@ class Command:
 
     @property
     def args(self) -> tuple[str, ...]:
-        return tuple(w.text for w in self.argv)
+        return tuple([w.raw if w.value is None else w.value for w in self.words[self.argv_index :]])
 
     @property
     def program(self) -> str:
         """The program's base name (``/usr/bin/apt-get`` -> ``apt-get``)."""
-        if not self.argv:
+        if self.argv_index >= len(self.words):
             return ""
-        return self.argv[0].text.rsplit("/", 1)[-1]
+        word = self.words[self.argv_index]
+        text = word.raw if word.value is None else word.value
+        return text[text.rfind("/") + 1 :]
 
     @property
     def assignments(self) -> dict[str, str]:
@@ -111,6 +122,11 @@ class Command:
         return None
 
 
+_set_words, _set_redirects, _set_op_before, _set_depth, _set_argv_index = (
+    Command.__dict__[f].__set__ for f in ("words", "redirects", "op_before", "depth", "argv_index")
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Script:
     commands: tuple[Command, ...]
@@ -124,8 +140,32 @@ class Script:
         return not self.opaque
 
 
+# What ends a word's plain run: blanks, operator and redirect characters, quotes, escapes and
+# expansions.  Everything else (``#`` too, inside a word) is taken as written.
+_PLAIN = re.compile(r"[^ \t\n\r\v\f&|;()<>\\'\"$`]*")
+_BLANKS = re.compile(r"[ \t\n\r\v\f]*")
+_REDIR_BLANKS = re.compile(r"[ \t]*")
+_WORD_END = frozenset(" \t\n\r\v\f|;()<>")
+_OPERATOR = re.compile(r"&&|\|\||;;|\|&|;|\||&(?!>)|\(|\)")  # OPERATORS, in order; ``&>`` is a redirect
+_REDIRECT = re.compile(r"&>>|&>|<<<|<<-|<<|>>|>&|<&|>\||<>|>|<")  # tried in this order
+# An operator, or a word that starts with an ASCII character that cannot start a comment, a
+# redirect (``2>``) or a quote and holds only ordinary characters; then the blanks after it.
+_SIMPLE_TOKEN = re.compile(
+    r"(?:(&&|\|\||;;|\|&|;|\||&(?!>)|\(|\))"
+    r"|((?![&|;()<>\\'\"$`#0-9])[\x21-\x7e][^ \t\n\r\v\f&|;()<>\\'\"$`]*)(?=[ \t\n\r\v\f|;()<>]|\Z))"
+    r"[ \t\n\r\v\f]*"
+)
+_DOUBLE_PLAIN = re.compile(r"[^\"\\$`]*")
+_GROUP_PLAIN = {"(": re.compile(r"[^'\"\\()]*"), "{": re.compile(r"[^'\"\\{}]*")}
+_QUOTED_PLAIN = re.compile(r'[^"\\]*')
+
+
 class _Lexer:
-    """Splits a POSIX shell command line into words and operators, with offsets."""
+    """Splits a POSIX shell command line into words and operators, with offsets.
+
+    Runs of ordinary characters are taken with one regular expression each; quotes, escapes
+    and expansions are then read a character at a time.
+    """
 
     def __init__(self, src: str) -> None:
         self.src = src
@@ -133,33 +173,44 @@ class _Lexer:
 
     def tokens(self) -> tuple[list[tuple[str, str, int, int, str | None]], int | None]:
         """``(kind, raw, start, end, value)`` with kind ``word``, ``op`` or ``redir``."""
-        src, n, i = self.src, len(self.src), 0
+        src, n = self.src, len(self.src)
+        i = _BLANKS.match(src).end()
         out: list[tuple[str, str, int, int, str | None]] = []
         comment = None
+        simple = _SIMPLE_TOKEN.match
         while i < n:
-            ch = src[i]
-            if ch in " \t\n\r\v\f":
-                i += 1
+            m = simple(src, i)
+            if m is not None:  # an operator, or a word of ordinary characters only
+                k = m.lastindex
+                tok = m.group(k)
+                out.append(("op" if k == 1 else "word", tok, i, i + len(tok), tok))
+                i = m.end()
                 continue
+            ch = src[i]
             if ch == "#":
                 comment = i
                 break
-            op = _operator_at(src, i)
-            if op:
-                out.append(("op", op, i, i + len(op), op))
-                i += len(op)
-                continue
+            if ch in _OPERATOR_START:
+                m = _OPERATOR.match(src, i)
+                if m:
+                    op = m.group()
+                    out.append(("op", op, i, m.end(), op))
+                    i = _BLANKS.match(src, m.end()).end()
+                    continue
             start = i
-            redir = _redirect_at(src, i)
+            redir = None
+            if ch in "<>&":
+                m = _REDIRECT.match(src, i)
+                redir = m.group() if m else None
+            elif ch.isdigit():
+                redir = _redirect_at(src, i)
             if redir:
-                i += len(redir)
-                while i < n and src[i] in " \t":
-                    i += 1
+                i = _REDIR_BLANKS.match(src, i + len(redir)).end()
                 if redir.endswith("<<") or redir.endswith("<<-"):
                     self.opaque.append("a here-document in the command")
                 j, value = self.word(i)
                 out.append(("redir", src[start:j], start, j, value))
-                i = j
+                i = _BLANKS.match(src, j).end() if j < n else j
                 continue
             j, value = self.word(i)
             if j == i:  # a lone character the lexer does not handle
@@ -167,18 +218,27 @@ class _Lexer:
                 j = i + 1
                 value = None
             out.append(("word", src[start:j], start, j, value))
-            i = j
+            i = _BLANKS.match(src, j).end() if j < n else j
         return out, comment
 
     def word(self, i: int) -> tuple[int, str | None]:
         src, n = self.src, len(self.src)
-        value: list[str] = []
+        j = _PLAIN.match(src, i).end()
+        if j >= n or src[j] in _WORD_END:  # most words: no quotes, escapes or expansions
+            return j, src[i:j]
+        value: list[str] = [src[i:j]]
+        i = j
         static = True
         while i < n:
             ch = src[i]
-            if ch in " \t\n\r\v\f" or _operator_at(src, i) or (ch in _REDIRECT_START and _redirect_at(src, i)):
+            if ch in _WORD_END:
                 break
-            if ch == "\\":
+            if ch == "&":
+                if not src.startswith("&>", i):  # an operator ends the word; ``&>`` is kept
+                    break
+                value.append(ch)
+                i += 1
+            elif ch == "\\":
                 if i + 1 < n:
                     value.append(src[i + 1])
                 i += 2
@@ -196,12 +256,13 @@ class _Lexer:
                 value.append(part)
                 static = static and not dyn
                 i = j
-            elif ch == "$" or ch == "`":
+            else:  # $ or `
                 i = self.expansion(i)
                 static = False
-            else:
-                value.append(ch)
-                i += 1
+            j = _PLAIN.match(src, i).end()
+            if j > i:
+                value.append(src[i:j])
+                i = j
         return i, ("".join(value) if static else None)
 
     def double_quoted(self, i: int) -> tuple[int, str | None, bool]:
@@ -209,18 +270,25 @@ class _Lexer:
         part: list[str] = []
         dynamic = False
         while i < n:
+            j = _DOUBLE_PLAIN.match(src, i).end()
+            if j > i:
+                part.append(src[i:j])
+                i = j
+                if i >= n:
+                    break
             ch = src[i]
             if ch == '"':
                 return i + 1, "".join(part), dynamic
-            if ch == "\\" and i + 1 < n and src[i + 1] in '$`"\\':
-                part.append(src[i + 1])
-                i += 2
-            elif ch == "$" or ch == "`":
+            if ch == "\\":
+                if i + 1 < n and src[i + 1] in '$`"\\':
+                    part.append(src[i + 1])
+                    i += 2
+                else:
+                    part.append(ch)
+                    i += 1
+            else:  # $ or `
                 i = self.expansion(i)
                 dynamic = True
-            else:
-                part.append(ch)
-                i += 1
         self.opaque.append("an unterminated double quote")
         return n, None, True
 
@@ -237,29 +305,38 @@ class _Lexer:
             return i + 1
         nxt = src[i + 1]
         if nxt in "({":
-            close = ")" if nxt == "(" else "}"
+            plain = _GROUP_PLAIN[nxt]
             depth, j = 1, i + 2
-            quote = ""
-            while j < n and depth:
+            while j < n:
+                j = plain.match(src, j).end()
+                if j >= n:
+                    break
                 c = src[j]
-                if quote:
-                    if c == quote:
-                        quote = ""
-                    elif c == "\\" and quote == '"':
-                        j += 1
-                elif c in "'\"":
-                    quote = c
-                elif c == "\\":
+                if c == "'":
+                    k = src.find("'", j + 1)
+                    j = n if k == -1 else k + 1
+                elif c == '"':
                     j += 1
+                    while j < n:  # inside "...": a backslash escapes the next character
+                        j = _QUOTED_PLAIN.match(src, j).end()
+                        if j >= n:
+                            break
+                        if src[j] == '"':
+                            j += 1
+                            break
+                        j += 2
+                elif c == "\\":
+                    j += 2
                 elif c == nxt:
                     depth += 1
-                elif c == close:
+                    j += 1
+                else:
                     depth -= 1
-                j += 1
-            if depth:
-                self.opaque.append(f"an unterminated ${nxt}")
-                return n
-            return j
+                    j += 1
+                    if not depth:
+                        return j
+            self.opaque.append(f"an unterminated ${nxt}")
+            return n
         if nxt == "'":
             j = i + 2
             while j < n and src[j] != "'":
@@ -273,17 +350,6 @@ class _Lexer:
         if src[j] in "@*#?$!-":
             return j + 1
         return j
-
-
-def _operator_at(src: str, i: int) -> str | None:
-    if src[i] not in _OPERATOR_START:  # the lexer asks at every character: answer most at once
-        return None
-    for op in OPERATORS:
-        if src.startswith(op, i):
-            if op == "&" and src.startswith("&>", i):
-                return None
-            return op
-    return None
 
 
 def _redirect_at(src: str, i: int) -> str | None:
@@ -304,6 +370,9 @@ def _is_name(name: str) -> bool:
 
 
 def _argv_index(words: list[Word]) -> int:
+    first = words[0].raw if words[0].value is None else words[0].value
+    if "=" not in first and first[first.rfind("/") + 1 :] not in _WRAPPERS:
+        return 0  # most commands: the program comes first
     k = 0
     while k < len(words):
         text = words[k].text
@@ -345,17 +414,37 @@ def _script(instr: Instruction, sem: Semantics) -> Script | None:
     sem = sem.command
     if sem.keyword not in ("RUN", "CMD", "ENTRYPOINT") or sem.json or not sem.args:
         return None
-    lexer = _Lexer(sem.args)
+    key = (sem.args, sem.args_start, sem.segments, bool(instr.heredocs))
+    if len(sem.args) > _CACHE_TEXT:
+        return _view(*key)
+    return _cached_view(*key)
+
+
+# The view is a pure function of the command line, where it sits in the instruction's text and
+# whether there are here-documents; an instruction re-parsed unchanged (by the fix loop, in
+# another file of a batch) gets it from here.  Long texts are not kept.
+_CACHE_TEXT = 1024
+
+
+def _view(args: str, base: int, segments: tuple[tuple[int, int], ...], heredocs: bool) -> Script:
+    lexer = _Lexer(args)
     tokens, comment = lexer.tokens()
-    base = sem.args_start
-    opaque = list(lexer.opaque)
-    if instr.heredocs:
+    opaque = lexer.opaque
+    if heredocs:
         opaque.append("a here-document")
     if comment is not None:
         opaque.append("a shell comment")
 
+    # Semantics.to_text(base + offset); tokens come in order, so the segment of each offset is
+    # found by moving forward from the previous one (instead of a bisection per offset)
+    starts = [s for s, _ in segments]
+    shifts = [t - s for s, t in segments]
+    count = len(starts)
+
     def to_text(offset: int, end: bool = False) -> int:
-        return sem.to_text(base + offset, end=end)
+        offset += base
+        k = (bisect_left(starts, offset) if end else bisect_right(starts, offset)) - 1
+        return offset + shifts[k if k > 0 else 0]
 
     commands: list[Command] = []
     ops: list[tuple[str, int, int]] = []
@@ -367,6 +456,9 @@ def _script(instr: Instruction, sem: Semantics) -> Script | None:
 
     def flush(next_op: str | None) -> None:
         nonlocal words, redirects, op_before, depth
+        if not words:
+            redirects, op_before = [], next_op
+            return
         # strip control keywords that open or continue a compound command
         while words and words[0].value in _CONTROL_PREFIX:
             if words[0].value in ("if", "while", "until", "{"):
@@ -382,29 +474,50 @@ def _script(instr: Instruction, sem: Semantics) -> Script | None:
             words = []
         if words and words[-1].value == "()" or (len(words) > 1 and words[1].value == "()"):
             opaque.append("a function definition")
-        if words or redirects:
-            cmd_words = tuple(words) if words else ()
-            if cmd_words:
-                commands.append(Command(cmd_words, tuple(redirects), op_before, depth + stack_depth, _argv_index(words)))
+        if words:
+            cmd = _new(Command)  # Command(words, redirects, op_before, depth, argv_index)
+            _set_words(cmd, tuple(words))
+            _set_redirects(cmd, tuple(redirects))
+            _set_op_before(cmd, op_before)
+            _set_depth(cmd, depth + stack_depth)
+            _set_argv_index(cmd, _argv_index(words))
+            commands.append(cmd)
         words, redirects = [], []
         op_before = next_op
 
+    last_end = None
+    k, shift, after = 0, shifts[0], starts[1] if count > 1 else _NEVER
     for kind, raw, start, end, value in tokens:
+        start += base
+        while start >= after:  # to_text(start): the last segment starting at or before it
+            k += 1
+            shift, after = shifts[k], starts[k + 1] if k + 1 < count else _NEVER
+        start += shift
+        end += base
+        while end > after:  # to_text(end, True): the last segment starting before it
+            k += 1
+            shift, after = shifts[k], starts[k + 1] if k + 1 < count else _NEVER
+        end += shift
+        if last_end is None or end > last_end:
+            last_end = end
         if kind == "op":
             if raw == "(":
                 flush(op_before)
                 stack_depth += 1
-                continue
-            if raw == ")":
+            elif raw == ")":
                 flush(op_before)
                 stack_depth = max(stack_depth - 1, 0)
-                continue
-            if raw == ";;":
-                opaque.append("a case statement")
-            ops.append((raw, to_text(start), to_text(end, True)))
-            flush(raw)
+            else:
+                if raw == ";;":
+                    opaque.append("a case statement")
+                ops.append((raw, start, end))
+                flush(raw)
             continue
-        word = Word(raw, value, to_text(start), to_text(end, True))
+        word = _new(Word)  # Word(raw, value, start, end) without the frozen __init__'s checks
+        _set_raw(word, raw)
+        _set_value(word, value)
+        _set_start(word, start)
+        _set_end(word, end)
         if kind == "redir":
             redirects.append(word)
         else:
@@ -413,7 +526,8 @@ def _script(instr: Instruction, sem: Semantics) -> Script | None:
     for cmd in commands:
         if cmd.program in SHELLS and "-c" in cmd.args:
             opaque.append(f"a command run by {cmd.program} -c")
-    last_end = max((to_text(e, True) for _, _, _, e, _ in tokens), default=to_text(0))
+    if last_end is None:
+        last_end = to_text(0)
     return Script(
         tuple(commands),
         tuple(dict.fromkeys(opaque)),
@@ -421,6 +535,10 @@ def _script(instr: Instruction, sem: Semantics) -> Script | None:
         to_text(comment) if comment is not None else None,
         tuple(ops),
     )
+
+
+_cached_view = lru_cache(maxsize=512)(_view)
+_NEVER = sys.maxsize
 
 
 # ---- layout-keeping edits -------------------------------------------------------------
