@@ -465,3 +465,18 @@ def test_effects_is_pure() -> None:
     instr = df.instructions[2]
     assert effects(instr, State(workdir="/x")).writes.paths == frozenset({"/x"})
     assert effects(instr, State(workdir="/y")).writes.paths == frozenset({"/y"})
+
+
+def test_stage_links() -> None:
+    from slimfix import parse
+    from slimfix.analysis import descendant_stages, parent_stage, position
+
+    df = parse("ARG V\nFROM x AS a\nFROM a AS a\nFROM A AS b\nFROM b\nFROM c AS a\nFROM a\n")
+    g, a1, a2, b, last_b, c, last = df.stages
+    assert parent_stage(df, g) is None and parent_stage(df, a1) is None
+    assert parent_stage(df, a2) is a1  # not itself
+    assert parent_stage(df, b) is a1 and parent_stage(df, last) is a1  # the first stage named a
+    assert parent_stage(df, last_b) is b and parent_stage(df, c) is None
+    assert descendant_stages(df, a1) == [a2, b, last_b, last]
+    assert descendant_stages(df, c) == []
+    assert position(df, df.instructions[0]) == 0 and position(df, df.instructions[3]) == 0

@@ -63,3 +63,53 @@ def test_env_and_user_follow_the_stage_chain() -> None:
     assert not runs_as_root(df, b_run)
     assert env_in_force(df, last_run) == set()
     assert runs_as_root(df, last_run)
+
+
+def test_chain_questions_follow_from_links_and_kinds() -> None:
+    from slimfix.packagers import (
+        docker_clean_removed,
+        earlier_apt_update,
+        env_sets,
+        later_apt_install_without_update,
+    )
+
+    df = parse(
+        "FROM x AS a\n"  # 1
+        "RUN apt-get update\n"  # 2
+        "ONBUILD RUN apt-get update\n"  # 3
+        "ENV Pip_No_Cache_Dir=1\n"  # 4
+        "FROM x AS a\n"  # 5: a second "a"; FROM a means the first one
+        "RUN rm -f /etc/apt/apt.conf.d/docker-clean\n"  # 6
+        "FROM a AS b\n"  # 7
+        "RUN apt-get install -y c\n"  # 8
+        "FROM b\n"  # 9
+        "ONBUILD RUN apt-get install -y d\n"  # 10
+    )
+    ins = df.instructions
+    assert earlier_apt_update(df, ins[7]) == 2  # the RUN of stage a, not the ONBUILD one
+    assert earlier_apt_update(df, ins[9]) == 3
+    assert earlier_apt_update(df, ins[1]) is None  # nothing before the update itself
+    assert later_apt_install_without_update(df, ins[1]) == 8  # in b, built FROM the first a
+    assert later_apt_install_without_update(df, ins[2]) == 10  # in the stage built FROM b
+    assert later_apt_install_without_update(df, ins[5]) == 8  # FROM a names every stage called a here
+    assert env_sets(df, ins[7], "PIP_NO_CACHE_DIR") and env_sets(df, ins[7], "pip_no_cache_dir")
+    assert not env_sets(df, ins[3], "pip_no_cache_dir")  # set by the ENV itself, after it
+    assert not env_sets(df, ins[5], "pip_no_cache_dir")  # the second a starts afresh
+    assert docker_clean_removed(df, ins[5]) and not docker_clean_removed(df, ins[7])
+
+
+def test_chain_index_belongs_to_its_tree() -> None:
+    import gc
+    import weakref
+
+    from slimfix import packagers
+
+    old = parse("FROM x AS a\nUSER app\nFROM a\nRUN true\n")
+    new = parse("FROM x AS a\nUSER root\nFROM a\nRUN true\n")
+    assert not runs_as_root(old, old.instructions[3])
+    assert runs_as_root(new, new.instructions[3])  # another tree: its own index
+    assert old in packagers._CHAINS and new in packagers._CHAINS
+    gone = weakref.ref(old)
+    del old
+    gc.collect()
+    assert gone() is None  # the index does not keep its tree alive, and goes with it

@@ -19,6 +19,12 @@ API (stable; other transforms import it)::
     advance(instr, state) -> State       # the State after it
     initial_state(df, stage) -> State    # what a stage starts with
     expand(text, env) / referenced(text) # BuildKit's $VAR, ${VAR}, ${VAR:-x} expansion
+    parent_stage(df, stage)              # the stage it is built FROM (by name), or None
+    descendant_stages(df, stage)         # the stages built FROM it, directly or not
+    position(df, instr)                  # its index in its stage
+
+The per-tree answers (``stage_steps``, the stage links) are computed once per tree and kept
+while the tree lives: rules ask them for every instruction, and must not re-scan the file.
 
 ``State`` is what is in force before an instruction: ``workdir`` (absolute, ``None`` when it
 is the base image's, which slimfix cannot see), ``user`` (``None``: the base image's),
@@ -61,6 +67,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.nodes import Stage
@@ -628,6 +635,63 @@ def _mount_options(value: str) -> dict[str, str]:
     return opts
 
 
+# ---- stage links -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Links:
+    parent: dict[int, Stage]  # id(stage) -> the stage it is built FROM
+    children: dict[int, list[Stage]]  # id(stage) -> the stages built FROM it, in file order
+    position: dict[int, int]  # id(instr) -> its index in its stage
+
+
+_LINKS: WeakKeyDictionary[Dockerfile, _Links] = WeakKeyDictionary()  # a tree is immutable
+
+
+def _links(df: Dockerfile) -> _Links:
+    links = _LINKS.get(df)
+    if links is None:
+        first: dict[str | None, Stage] = {}  # stage name -> the first stage of that name
+        parent: dict[int, Stage] = {}
+        children: dict[int, list[Stage]] = {}
+        position: dict[int, int] = {}
+        for stage in df.stages:
+            position.update((id(instr), k) for k, instr in enumerate(stage.instructions))
+            if stage.index < 0:
+                continue
+            found = first.get((stage.base or "").lower())
+            if found is not None:
+                parent[id(stage)] = found
+                children.setdefault(id(found), []).append(stage)
+            if stage.name is not None:
+                first.setdefault(stage.name, stage)
+        links = _LINKS[df] = _Links(parent, children, position)
+    return links
+
+
+def parent_stage(df: Dockerfile, stage: Stage) -> Stage | None:
+    """The earlier stage ``stage`` is built FROM (``FROM build``, the name as written, not
+    expanded; the first stage of that name), or None when it starts from an image."""
+    return _links(df).parent.get(id(stage))
+
+
+def descendant_stages(df: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stages built FROM ``stage``, or FROM one of those, and so on, in file order."""
+    children = _links(df).children
+    found: list[Stage] = []
+    todo = [stage]
+    while todo:
+        more = children.get(id(todo.pop()), ())
+        found.extend(more)
+        todo.extend(more)
+    return sorted(found, key=lambda s: s.index)
+
+
+def position(df: Dockerfile, instr: Instruction) -> int:
+    """The index of ``instr`` in its stage's instructions."""
+    return _links(df).position[id(instr)]
+
+
 # ---- state through a stage --------------------------------------------------------------
 
 
@@ -674,8 +738,19 @@ def stage_steps(df: Dockerfile, stage: Stage) -> tuple[Step, ...]:
     return _analyse(df)[1][id(stage)]
 
 
-@lru_cache(maxsize=16)
+_ANALYSED: WeakKeyDictionary[Dockerfile, tuple[dict[int, State], dict[int, tuple[Step, ...]]]] = WeakKeyDictionary()
+
+
 def _analyse(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Step, ...]]]:
+    """Every stage's start State and Steps, computed once per tree (the transforms of a pass
+    share them) and dropped with the tree."""
+    found = _ANALYSED.get(df)
+    if found is None:
+        found = _ANALYSED[df] = _analyse_tree(df)
+    return found
+
+
+def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Step, ...]]]:
     escape = df.escape
     starts: dict[int, State] = {}
     out: dict[int, tuple[Step, ...]] = {}
@@ -733,9 +808,12 @@ __all__ = [
     "blockers",
     "conflict",
     "depends",
+    "descendant_stages",
     "effects",
     "expand",
     "initial_state",
+    "parent_stage",
+    "position",
     "referenced",
     "stage_steps",
 ]

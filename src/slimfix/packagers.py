@@ -11,9 +11,12 @@ a stage follows, and how to append a cleanup command in the author's style.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
+from slimfix.analysis import parent_stage, position
 from slimfix.cst import Dockerfile, Instruction, parse_instruction
 from slimfix.engine import Context, Diagnostic, Safety
 from slimfix.errors import SlimfixError
@@ -215,17 +218,12 @@ def stage_chain(df: Dockerfile, instr: Instruction) -> list[Instruction]:
     """The instructions that run before ``instr`` in its image: earlier stages it is built
     ``FROM`` (by name), then its own stage up to ``instr``."""
     stage = df.stage_of(instr)
-    own = list(stage.instructions[: stage.instructions.index(instr)])
-    return _ancestors(df, stage, set()) + own
-
-
-def _ancestors(df: Dockerfile, stage, seen: set[int]) -> list[Instruction]:
-    base = (stage.base or "").lower()
-    for other in df.stages:
-        if other.index < stage.index and other.index >= 0 and other.name == base and other.index not in seen:
-            seen.add(other.index)
-            return _ancestors(df, other, seen) + list(other.instructions)
-    return []
+    chain = [stage.instructions[: position(df, instr)]]
+    parent = parent_stage(df, stage)
+    while parent is not None:
+        chain.append(parent.instructions)
+        parent = parent_stage(df, parent)
+    return [other for instrs in reversed(chain) for other in instrs]
 
 
 def env_in_force(df: Dockerfile, instr: Instruction) -> set[str]:
@@ -244,6 +242,11 @@ def env_in_force(df: Dockerfile, instr: Instruction) -> set[str]:
     return names
 
 
+def env_sets(df: Dockerfile, instr: Instruction, name: str) -> bool:
+    """``name`` (in any letter case) is in ``env_in_force(df, instr)``, answered from an index."""
+    return _chains(df).env_sets(df, instr, name.lower())
+
+
 def inline_env(scr: Script, call: Call, name: str) -> bool:
     """``NAME=... cmd`` or an earlier ``export NAME=...`` in the same RUN."""
     if name in call.cmd.assignments:
@@ -256,11 +259,7 @@ def inline_env(scr: Script, call: Call, name: str) -> bool:
 
 def runs_as_root(df: Dockerfile, instr: Instruction) -> bool:
     """No USER other than root before ``instr`` (the base image is assumed to run as root)."""
-    user = "root"
-    for other in stage_chain(df, instr):
-        if other.name == "USER" and other.value:
-            user = other.value[0].split(":")[0]
-    return user in ("root", "0")
+    return _chains(df).user(df, instr) in ("root", "0")
 
 
 def policy(settings, df: Dockerfile, instr: Instruction) -> str:
@@ -357,14 +356,7 @@ def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iter
 _NOT_APPLIED = " (not applied: slimfix does not edit a command line that holds {}; make this change yourself)"
 
 
-def apt_runs(instrs):
-    """``(instr, apt calls)`` for the RUNs (and ONBUILD RUNs) among ``instrs``."""
-    for other in instrs:
-        if other.sem.command.keyword != "RUN":
-            continue
-        scr = script(other)
-        if scr is not None:
-            yield other, [c for c in calls(scr) if c.tool == "apt"]
+_UPGRADES = ("upgrade", "dist-upgrade", "full-upgrade")
 
 
 def updates_first(apt: list[Call]) -> bool:
@@ -377,15 +369,171 @@ def updates_first(apt: list[Call]) -> bool:
 def later_apt_install_without_update(df: Dockerfile, instr: Instruction) -> int | None:
     """Line of a later RUN of the same image (its stage, or a stage built FROM it) that installs
     with apt without updating first, so relies on the package lists left before it."""
-    stage = df.stage_of(instr)
-    later = list(stage.instructions[stage.instructions.index(instr) + 1 :])
-    names = {stage.name} if stage.name else set()
-    for other in df.stages:
-        if other.index > stage.index and (other.base or "").lower() in names:
-            later.extend(other.instructions)
-            if other.name:
-                names.add(other.name)
-    for other, apt in apt_runs(later):
-        if other.name == instr.name and any(c.installs or c.action in ("upgrade", "dist-upgrade", "full-upgrade") for c in apt) and not updates_first(apt):
-            return df.lines_of(other)[0]
-    return None
+    found = _chains(df).later_stale(df, instr)
+    return df.lines_of(found)[0] if found is not None else None
+
+
+def earlier_apt_update(df: Dockerfile, instr: Instruction) -> int | None:
+    """Line of the last RUN before ``instr`` in its image (``stage_chain``), of its kind (RUN or
+    ONBUILD), that runs ``apt-get update``."""
+    found = _chains(df).earlier(df, instr, ("update", instr.name), inclusive=False)
+    return df.lines_of(found)[0] if found is not None else None
+
+
+def docker_clean_removed(df: Dockerfile, instr: Instruction) -> bool:
+    """``instr`` or an earlier RUN of its image (``stage_chain``) removes apt's docker-clean hook."""
+    return _chains(df).earlier(df, instr, "hook", inclusive=True) is not None
+
+
+# ---- the stage-chain questions, indexed once per tree ------------------------------------
+#
+# Asked for every RUN, these would each walk the chain before it (or the stages after it): a
+# file of N instructions would cost N times N.  Instead each stage's marks are listed once, by
+# position, and each answer is a binary search plus a walk up the FROM links, remembered per
+# stage.  The index holds no settings: only what the (immutable) tree says.
+
+
+class _Chains:
+    def __init__(self, df: Dockerfile) -> None:
+        self.env: dict[int, dict[str, int]] = {}  # id(stage) -> lower-cased name -> first position
+        self.env_names: dict[int, frozenset[str]] = {}  # id(stage) -> names its ENVs set (lower case)
+        self.users: dict[int, tuple[list[int], list[str]]] = {}  # id(stage) -> USER positions, users
+        for stage in df.stages:
+            first: dict[str, int] = {}
+            env_names: set[str] = set()
+            at: list[int] = []
+            users: list[str] = []
+            for k, other in enumerate(stage.instructions):
+                if other.name == "ENV":
+                    for name in other.value[0::2]:
+                        first.setdefault(name.lower(), k)
+                        env_names.add(name.lower())
+                elif other.name == "ARG":
+                    for word in other.value:
+                        name, eq, _ = word.partition("=")
+                        if eq:
+                            first.setdefault(name.lower(), k)
+                elif other.name == "USER" and other.value:
+                    at.append(k)
+                    users.append(other.value[0].split(":")[0])
+            self.env[id(stage)], self.env_names[id(stage)] = first, frozenset(env_names)
+            self.users[id(stage)] = (at, users)
+        self.memo: dict[tuple, object] = {}
+        self.marks: dict[int, dict[object, list[int]]] | None = None  # filled on first use
+
+    def _inherited(self, df: Dockerfile, stage, key: tuple, own, default):
+        """``own(s)`` of the nearest stage ``s`` up the FROM links of ``stage`` (``stage`` left
+        out) for which it is not None, else ``default``; remembered per stage (as the answer
+        for the stages built FROM it), so each link is walked once per question."""
+        walked = []
+        up = parent_stage(df, stage)
+        while True:
+            if up is None:
+                found = default
+                break
+            if (key, id(up)) in self.memo:
+                found = self.memo[(key, id(up))]
+                break
+            found = own(up)
+            if found is not None:
+                self.memo[(key, id(up))] = found
+                break
+            walked.append(up)
+            up = parent_stage(df, up)
+        for s in walked:
+            self.memo[(key, id(s))] = found
+        return found
+
+    def env_sets(self, df: Dockerfile, instr: Instruction, name: str) -> bool:
+        stage = df.stage_of(instr)
+        if self.env[id(stage)].get(name, len(stage.instructions)) < position(df, instr):
+            return True
+        return self._inherited(df, stage, ("env", name), lambda s: True if name in self.env_names[id(s)] else None, False)
+
+    def user(self, df: Dockerfile, instr: Instruction) -> str:
+        stage = df.stage_of(instr)
+        at, users = self.users[id(stage)]
+        k = bisect_left(at, position(df, instr))
+        if k:
+            return users[k - 1]
+        return self._inherited(df, stage, ("user",), lambda s: self.users[id(s)][1][-1] if self.users[id(s)][1] else None, "root")
+
+    def _marks(self, df: Dockerfile) -> dict[int, dict[object, list[int]]]:
+        """Per stage, the positions of the RUNs that update apt's lists (by kind, RUN or
+        ONBUILD), install with apt on stale lists (by kind), or remove the docker-clean hook."""
+        if self.marks is None:
+            self.marks = {}
+            for stage in df.stages:
+                marks: dict[object, list[int]] = {}
+                for k, other in enumerate(stage.instructions):
+                    if other.sem.command.keyword != "RUN" or (scr := script(other)) is None:
+                        continue
+                    apt = [c for c in calls(scr) if c.tool == "apt"]
+                    if any(c.action == "update" for c in apt):
+                        marks.setdefault(("update", other.name), []).append(k)
+                    if any(c.installs or c.action in _UPGRADES for c in apt) and not updates_first(apt):
+                        marks.setdefault(("stale", other.name), []).append(k)
+                    if any(removes(c, DOCKER_CLEAN) for c in scr.commands):
+                        marks.setdefault("hook", []).append(k)
+                self.marks[id(stage)] = marks
+        return self.marks
+
+    def earlier(self, df: Dockerfile, instr: Instruction, mark: object, inclusive: bool) -> Instruction | None:
+        """The last instruction with ``mark`` before ``instr`` (or at it) in its stage chain."""
+        marks = self._marks(df)
+        stage = df.stage_of(instr)
+        own = marks[id(stage)].get(mark, [])
+        pos = position(df, instr)
+        k = bisect_right(own, pos) if inclusive else bisect_left(own, pos)
+        if k:
+            return stage.instructions[own[k - 1]]
+
+        def last(s):
+            found = marks[id(s)].get(mark)
+            return s.instructions[found[-1]] if found else None
+
+        return self._inherited(df, stage, ("earlier", mark), last, None)
+
+    def later_stale(self, df: Dockerfile, instr: Instruction) -> Instruction | None:
+        """The first RUN of ``instr``'s kind after it, in its stage and then in the stages built
+        FROM it (directly or not, in file order), that installs with apt on stale lists."""
+        marks = self._marks(df)
+        mark = ("stale", instr.name)
+        stage = df.stage_of(instr)
+        own = marks[id(stage)].get(mark, [])
+        k = bisect_right(own, position(df, instr))
+        if k < len(own):
+            return stage.instructions[own[k]]
+        key = ("later", mark)
+        if key not in self.memo:
+            self.memo[key] = self._descendants_stale(df, marks, mark)
+        return self.memo[key].get(id(stage))
+
+    @staticmethod
+    def _descendants_stale(df: Dockerfile, marks, mark) -> dict[int, Instruction]:
+        """For each named stage: the first marked RUN in the earliest later stage whose FROM
+        names it, or names such a stage, and so on.  One pass from the last stage back: a
+        stage's answer is the best one among the later stages built FROM its name."""
+        best: dict[str, tuple[int, Instruction]] = {}  # FROM name -> (stage index, its RUN)
+        found: dict[int, Instruction] = {}
+        for stage in reversed(df.stages):
+            mine = best.get(stage.name) if stage.name else None
+            if mine is not None:
+                found[id(stage)] = mine[1]
+            own = marks[id(stage)].get(mark)
+            if own:
+                mine = (stage.index, stage.instructions[own[0]])
+            base = (stage.base or "").lower()
+            if mine is not None and (base not in best or mine[0] < best[base][0]):
+                best[base] = mine
+        return found
+
+
+_CHAINS: WeakKeyDictionary[Dockerfile, _Chains] = WeakKeyDictionary()
+
+
+def _chains(df: Dockerfile) -> _Chains:
+    chains = _CHAINS.get(df)
+    if chains is None:
+        chains = _CHAINS[df] = _Chains(df)
+    return chains

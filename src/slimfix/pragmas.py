@@ -55,10 +55,19 @@ class Pragmas:
     by_instr: dict[int, list[Suppression]] = field(default_factory=dict)
     file_wide: list[Suppression] = field(default_factory=list)
     detached: list[Suppression] = field(default_factory=list)  # not directly above an instruction
+    file_codes: set[str] = field(default_factory=set)  # every code of ``file_wide``, looked up once
+
+    def covers(self, instr: Instruction, code: str) -> bool:
+        """A file-wide suppression or one above ``instr`` covers ``code`` (none is marked used)."""
+        if ALL in self.file_codes or code in self.file_codes:
+            return True
+        return any(s.covers(code) for s in self.by_instr.get(id(instr), ()))
 
     def suppressed(self, d) -> bool:
-        hit = False
-        for s in [*self.file_wide, *self.by_instr.get(id(d.instruction), ())]:
+        # file-wide ones are hadolint's, never reported unused: only those above an instruction
+        # keep track of what they suppress
+        hit = ALL in self.file_codes or d.code in self.file_codes
+        for s in self.by_instr.get(id(d.instruction), ()):
             if s.covers(d.code):
                 s.used.add(d.code)
                 hit = True
@@ -131,5 +140,6 @@ def _read(prag: Pragmas, text: str, offset: int, instr: Instruction) -> None:
         sup = Suppression(None if m.group(1) else instr, ours, offset, False)
         if m.group(1):
             prag.file_wide.append(sup)
+            prag.file_codes |= ours
         else:
             prag.by_instr.setdefault(id(instr), []).append(sup)

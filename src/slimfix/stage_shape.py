@@ -113,7 +113,8 @@ def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
     builder: list[Instruction] = []
     app_pre: list[Instruction] = []
     pkg_runs: list[Instruction] = []
-    for instr in pre:
+    copies = _context_copies(body)
+    for at, instr in enumerate(pre):
         name = instr.name
         line = df.lines_of(instr)[0]
         if name in BOTH:
@@ -131,7 +132,7 @@ def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
                     problem=f"line {line} copies the whole build context before the dependency install; copy only the dependency manifests first (SF201)",
                 )
             builder.append(instr)
-            if not _covered(instr, body, states):
+            if not _covered(instr, at, copies, states):
                 app_pre.append(instr)
         elif name == "RUN" and runs[id(instr)] is not None:
             builder.append(instr)
@@ -521,18 +522,23 @@ def _whole_context(instr: Instruction) -> bool:
     return any(posixpath.normpath(src) in (".", "*", "./*") for src in instr.value[:-1])
 
 
-def _covered(manifest: Instruction, body: tuple[Instruction, ...], states: dict[int, State]) -> bool:
-    """A later ``COPY . <dir>`` puts every file of ``manifest`` at the same place."""
-    if manifest.flags or manifest.heredocs:
-        return False
-    k = body.index(manifest)
-    sources, dest = manifest.value[:-1], manifest.value[-1]
-    workdir = states[id(manifest)].workdir
-    later = [
-        i for i in body[k + 1 :]
+def _context_copies(body: tuple[Instruction, ...]) -> list[tuple[int, Instruction]]:
+    """The ``COPY . <dir>`` steps of the stage body, with their positions."""
+    return [
+        (k, i) for k, i in enumerate(body)
         if i.name == "COPY" and not i.flags and _whole_context(i) and len(i.value) == 2 and i.value[0] in (".", "./")
     ]
-    for ctx_copy in later:
+
+
+def _covered(manifest: Instruction, k: int, copies: list[tuple[int, Instruction]], states: dict[int, State]) -> bool:
+    """A later ``COPY . <dir>`` (of ``copies``) puts every file of ``manifest`` (at ``k``) at the same place."""
+    if manifest.flags or manifest.heredocs:
+        return False
+    sources, dest = manifest.value[:-1], manifest.value[-1]
+    workdir = states[id(manifest)].workdir
+    for at, ctx_copy in copies:
+        if at <= k:
+            continue
         target_dir = _resolve(ctx_copy.value[-1], states[id(ctx_copy)].workdir)
         if target_dir is not None and all(_lands(src, dest, len(sources), workdir) == _join(target_dir, src) for src in sources):
             return True

@@ -90,7 +90,7 @@ def _apt(ctx: Context, instr, scr: Script, apt: list[pk.Call]) -> Iterator[pk.Fi
         return
     updates = [c for c in apt if c.action == "update"]
     if not updates or updates[0].index > installs[0].index:
-        earlier = _earlier_update(ctx, instr)
+        earlier = pk.earlier_apt_update(ctx.df, instr)
         if earlier is not None:
             prog = installs[0].cmd.program
             yield (
@@ -149,14 +149,6 @@ def _flags_end(call: pk.Call):
 
 def _distclean(cmd) -> bool:
     return cmd.program in ("apt-get", "apt") and cmd.subcommand() in ("distclean", "dist-clean")
-
-
-def _earlier_update(ctx: Context, instr) -> int | None:
-    line = None
-    for other, apt in pk.apt_runs(pk.stage_chain(ctx.df, instr)):
-        if any(c.action == "update" for c in apt) and other.name == instr.name:
-            line = ctx.df.lines_of(other)[0]
-    return line
 
 
 def _apk(ctx: Context, instr, scr: Script, apk: list[pk.Call]) -> Iterator[pk.Finding]:

@@ -64,10 +64,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _findings(ctx: Context, instr, scr: Script) -> Iterator[pk.Finding]:
-    env = {name.lower() for name in pk.env_in_force(ctx.df, instr)}
     installs = [c for c in pk.calls(scr) if c.installs]
     for call in installs:
-        if _handled(ctx, instr, scr, call, env):
+        if _handled(ctx, instr, scr, call):
             continue
         if call.tool == "pip" and not call.cmd.has_flag("--no-cache-dir", "--cache-dir"):
             yield (
@@ -86,15 +85,15 @@ def _findings(ctx: Context, instr, scr: Script) -> Iterator[pk.Finding]:
                 _at(call), insert_after_word(call.verb, "--no-document"), Safety.UNSAFE,
             )
     for tool in ("npm", "yarn", "composer", "gem"):
-        mine = [c for c in installs if c.tool == tool and not _handled(ctx, instr, scr, c, env)]
+        mine = [c for c in installs if c.tool == tool and not _handled(ctx, instr, scr, c)]
         if mine and not _cleaned(scr, mine[-1]):
             yield _cleanup(ctx, instr, scr, mine[-1])
 
 
-def _handled(ctx: Context, instr, scr: Script, call: pk.Call, env: set[str]) -> bool:
+def _handled(ctx: Context, instr, scr: Script, call: pk.Call) -> bool:
     """The cache of ``call`` is already off, elsewhere, or SF103's business."""
     variable = {"pip": "pip_no_cache_dir", "uv": "uv_no_cache", "npm": "npm_config_cache"}.get(call.tool)
-    if variable and (variable in env or any(pk.inline_env(scr, call, n) for n in (variable, variable.upper()))):
+    if variable and (pk.env_sets(ctx.df, instr, variable) or any(pk.inline_env(scr, call, n) for n in (variable, variable.upper()))):
         return True
     if call.tool == "npm" and call.cmd.has_flag("--cache"):
         return True

@@ -88,7 +88,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         sem = instr.sem.command
         at = sem.to_text(sem.args_start)
         file_edits = []
-        if "apt" in tools and not _hook_before(df, instr) and id(df.stage_of(instr)) not in hooked:
+        if "apt" in tools and not pk.docker_clean_removed(df, instr) and id(df.stage_of(instr)) not in hooked:
             hooked.add(id(df.stage_of(instr)))
             # above the RUN's comments, so a pragma there stays on the RUN it was written for
             file_edits.append(ctx.insert_before(instr, _hook_run(instr) + df.newline, above_comments=True))
@@ -119,7 +119,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 def _plan(ctx: Context, instr, scr: Script) -> tuple[list[str], list[pk.Call], list[tuple[str, pk.Call]]]:
     """The mount flags to add, what they are for, and the installs reported without a fix."""
     df = ctx.df
-    env = {name.lower() for name in pk.env_in_force(df, instr)}
     flags: list[str] = []
     found: list[pk.Call] = []
     reports: list[tuple[str, pk.Call]] = []
@@ -134,7 +133,7 @@ def _plan(ctx: Context, instr, scr: Script) -> tuple[list[str], list[pk.Call], l
             reports.append(((f"{tool} runs as a non-root USER here; slimfix knows only root's cache folder, "
                             "so add a cache mount for this user's cache yourself"), call))
             continue
-        off = _cache_off(scr, call, env)
+        off = _cache_off(df, instr, scr, call)
         if off:
             reports.append(((f"{off}, so a cache mount would stay empty; this stage's cache policy is mounts: "
                             "remove it if you want slimfix to add a cache mount"), call))
@@ -160,7 +159,7 @@ def _targets(df, instr, scr: Script, call: pk.Call) -> tuple[str, ...]:
     return ("/var/cache/apt",)  # the lists of an earlier update stay in the image, where later RUNs read them
 
 
-def _cache_off(scr: Script, call: pk.Call, env: set[str]) -> str | None:
+def _cache_off(df, instr, scr: Script, call: pk.Call) -> str | None:
     """What in the command already turns ``call``'s cache off or removes it, if anything."""
     cmd, tool, rest = call.cmd, call.tool, pk.following(scr, call)
     if tool == "pip" and cmd.has_flag("--no-cache-dir"):
@@ -170,7 +169,7 @@ def _cache_off(scr: Script, call: pk.Call, env: set[str]) -> str | None:
     if tool == "apk" and cmd.has_flag("--no-cache"):
         return "apk add has --no-cache"
     variable = {"pip": "pip_no_cache_dir", "uv": "uv_no_cache", "npm": "npm_config_cache"}.get(tool)
-    if variable and (variable in env or any(pk.inline_env(scr, call, n) for n in (variable, variable.upper()))):
+    if variable and (pk.env_sets(df, instr, variable) or any(pk.inline_env(scr, call, n) for n in (variable, variable.upper()))):
         return f"{variable.upper() if tool != 'npm' else variable} is set"
     for other in rest:
         if tool in ("npm", "yarn") and other.program == tool and other.args[1:3] == ("cache", "clean"):
@@ -182,15 +181,6 @@ def _cache_off(scr: Script, call: pk.Call, env: set[str]) -> str | None:
         if any(pk.removes(other, t) for t in pk.MOUNT_TARGETS[tool]):
             return f"the RUN removes {tool}'s cache after the install"
     return None
-
-
-def _hook_before(df, instr) -> bool:
-    """This RUN or an earlier one of the image removes apt's docker-clean hook."""
-    for other in [*pk.stage_chain(df, instr), instr]:
-        scr = script(other) if other.sem.command.keyword == "RUN" else None
-        if scr is not None and any(pk.removes(c, pk.DOCKER_CLEAN) for c in scr.commands):
-            return True
-    return False
 
 
 def _hook_run(instr) -> str:

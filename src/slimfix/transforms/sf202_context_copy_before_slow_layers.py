@@ -47,7 +47,7 @@ from collections.abc import Iterator
 
 from slimfix import SlimfixSyntaxError, parse, pragmas
 from slimfix.analysis import Step, conflict, depends, stage_steps
-from slimfix.cst import Dockerfile
+from slimfix.cst import Instruction
 from slimfix.engine import Context, Diagnostic, Edit, Fix, Safety
 from slimfix.footprints import run_footprint
 
@@ -58,10 +58,12 @@ _PACKAGE_MANAGERS = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf"
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     prag = pragmas.scan(ctx.df)
-    for stage in ctx.df.stages:
+    stages = ctx.df.stages
+    for k, stage in enumerate(stages):
         if stage.index < 0:
             continue
-        yield from _stage(ctx, stage_steps(ctx.df, stage), prag)
+        following = stages[k + 1].instructions[0] if k + 1 < len(stages) else None  # the next FROM
+        yield from _stage(ctx, stage_steps(ctx.df, stage), prag, following)
 
 
 def anchor_of(steps: tuple[Step, ...]) -> int | None:
@@ -72,12 +74,15 @@ def anchor_of(steps: tuple[Step, ...]) -> int | None:
     return None
 
 
-def _stage(ctx: Context, steps: tuple[Step, ...], prag: pragmas.Pragmas) -> Iterator[Diagnostic]:
+def _stage(
+    ctx: Context, steps: tuple[Step, ...], prag: pragmas.Pragmas, following: Instruction | None
+) -> Iterator[Diagnostic]:
     anchor = anchor_of(steps)
     if anchor is None:
         return
-    pinned = {k for k, s in enumerate(steps) if _suppressed(prag, s)}
+    pinned = {k for k, s in enumerate(steps) if prag.covers(s.instr, CODE)}
     moved: set[int] = set()
+    carriable: dict[int, bool] = {}
     groups: list[int] = []
     blocked: list[tuple[int, str]] = []
     for r in range(anchor + 1, len(steps)):
@@ -89,7 +94,7 @@ def _stage(ctx: Context, steps: tuple[Step, ...], prag: pragmas.Pragmas) -> Iter
         if r in pinned:
             yield ctx.diagnostic(steps[r].instr, _message(ctx, steps, anchor, r))  # dropped, marks it used
             continue
-        needed, blocker, via = _needed(steps, anchor, r, moved, pinned)
+        needed, blocker, via = _needed(steps, anchor, r, moved, pinned, carriable)
         if blocker in pinned:  # its suppression comment did something: tell the engine (dropped)
             yield ctx.diagnostic(steps[blocker].instr, f"would move with line {_line(ctx, steps[r])}")
         if blocker is None:
@@ -110,7 +115,7 @@ def _stage(ctx: Context, steps: tuple[Step, ...], prag: pragmas.Pragmas) -> Iter
     if not moved:
         return
     edits = _move(ctx, steps, anchor, sorted(moved))
-    if not _same_instructions(ctx, edits):
+    if not _same_instructions(ctx, steps, anchor, following, edits):
         return  # a layout slimfix did not foresee: never move blindly
     fix = Fix(tuple(edits), Safety.SAFE,
               f"Move {len(moved)} instruction{'s' if len(moved) > 1 else ''} above line {_line(ctx, steps[anchor])}")
@@ -120,7 +125,7 @@ def _stage(ctx: Context, steps: tuple[Step, ...], prag: pragmas.Pragmas) -> Iter
 
 
 def _needed(
-    steps: tuple[Step, ...], anchor: int, r: int, moved: set[int], pinned: set[int]
+    steps: tuple[Step, ...], anchor: int, r: int, moved: set[int], pinned: set[int], carriable: dict[int, bool]
 ) -> tuple[set[int], int | None, int]:
     """Step ``r`` and the steps it needs carried along; or the step that blocks it, and the
     member of the group it blocks.
@@ -128,16 +133,21 @@ def _needed(
     Scanning up from ``r``: a step that conflicts with something already in the group must
     move too (it would otherwise be jumped); it can only if it does not read the context.
     Steps already moved keep their order with the group, so they are skipped.
+    ``carriable`` remembers ``_carriable`` per step index across the calls of one stage.
     """
     needed = {r}
+    order = [r]  # the group, last step first: each step joining it comes before all others
     for y in range(r - 1, anchor - 1, -1):
         if y in moved:
             continue
-        hit = next((x for x in sorted(needed) if depends(steps[y].effects, steps[x].effects)), None)
+        hit = next((x for x in reversed(order) if depends(steps[y].effects, steps[x].effects)), None)
         if hit is not None:
-            if y == anchor or not _carriable(steps[y]) or y in pinned:
+            if y not in carriable:
+                carriable[y] = _carriable(steps[y])
+            if y == anchor or not carriable[y] or y in pinned:
                 return needed, y, hit
             needed.add(y)
+            order.append(y)
     return needed, None, r
 
 
@@ -185,11 +195,6 @@ def _unmovable(step: Step) -> str | None:
     return e.unbounded[0]
 
 
-def _suppressed(prag: pragmas.Pragmas, step: Step) -> bool:
-    sups = [*prag.file_wide, *prag.by_instr.get(id(step.instr), ())]
-    return any(s.covers(CODE) for s in sups)
-
-
 def _move(ctx: Context, steps: tuple[Step, ...], anchor: int, moved: list[int]) -> list[Edit]:
     df = ctx.df
     code = df.code
@@ -213,20 +218,41 @@ def _move(ctx: Context, steps: tuple[Step, ...], anchor: int, moved: list[int]) 
     return [Edit(at, at, "".join(pieces)), *(Edit(s, e, "") for s, e in cuts)]
 
 
-def _same_instructions(ctx: Context, edits: list[Edit]) -> bool:
-    """The moved file parses into the same instructions, stage by stage."""
-    out = ctx.df.code
+def _same_instructions(
+    ctx: Context, steps: tuple[Step, ...], anchor: int, following: Instruction | None, edits: list[Edit]
+) -> bool:
+    """The moved file parses into the same instructions, stage by stage.
+
+    Only the text from the anchor (where the edits start) through the next stage's FROM is
+    parsed again, so each check costs the size of its stage, not of the file.  That is the
+    same answer: the parser reads line by line, the anchor starts an instruction and the
+    escape character comes from the header, so the lines before the anchor parse as before;
+    and when the next FROM comes out whole (not ended by the end of the text, no comment lines
+    left over after it) the parser is where it was in the original file, so the rest of the
+    file parses as before too.
+    """
+    df = ctx.df
+    code = df.code
+    at = df.span(steps[anchor].instr)[0]
+    limit = df.span(following)[1] if following is not None else len(code)
+    pieces, tail = [], limit
     for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        out = out[: e.start] + e.text + out[e.end :]
+        pieces += (code[e.end : tail], e.text)
+        tail = e.start
+    pieces.append(code[at:tail])
+    region = "".join(reversed(pieces))
     try:
-        after = parse(out)
+        after = parse(df.header.code + "\n" + region)  # a blank line: the region holds no directive
     except SlimfixSyntaxError:
         return False
-    return _signature(after) == _signature(ctx.df)
+    if following is not None and (after.footer or not after.instructions or after.instructions[-1].newline == ""):
+        return False
+    before = [s.instr for s in steps[anchor:]] + ([following] if following is not None else [])
+    return _signature(after.instructions) == _signature(before)
 
 
-def _signature(df: Dockerfile) -> list[Counter]:
-    return [Counter((i.sem.keyword, i.sem.value, i.comments) for i in s.instructions) for s in df.stages]
+def _signature(instructions) -> Counter:
+    return Counter((i.sem.keyword, i.sem.value, i.comments) for i in instructions)
 
 
 def _line(ctx: Context, step: Step) -> int:

@@ -42,6 +42,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from slimfix.analysis import parent_stage
 from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.cst.nodes import Continuation
 from slimfix.cst.semantics import parse_json
@@ -69,19 +70,24 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     if df.escape == "`":  # a Windows-style file: the default shell there is cmd
         return
     images = _images(df)
+    shells: dict[int, tuple[str, ...]] = {}  # id(stage) -> the SHELL in force at its end
+    windows: dict[int, bool] = {}  # id(stage) -> a Windows image
     for stage in df.stages:
-        if stage.index < 0 or _windows(df, stage):
+        if stage.index < 0:
             continue
-        shell = _inherited_shell(df, stage)
+        parent = parent_stage(df, stage)
+        shell = shells[id(parent)] if parent is not None else ()
+        windows[id(stage)] = _windows(stage, windows[id(parent)] if parent is not None else None)
         for instr in stage.instructions:
             sem = instr.sem.command
             if sem.keyword == "SHELL" and instr.sem.inner is None and sem.json:
                 shell = sem.value
-            if sem.keyword not in ("CMD", "ENTRYPOINT") or sem.json or not sem.args or sem.flags:
+            if windows[id(stage)] or sem.keyword not in ("CMD", "ENTRYPOINT") or sem.json or not sem.args or sem.flags:
                 continue  # with --flags BuildKit refuses the instruction anyway
             if shell and _basename(shell[0]) not in POSIX_SHELLS:
                 continue
             yield _diagnose(ctx, instr, images, shell[0] if shell else "/bin/sh")
+        shells[id(stage)] = shell
 
 
 def _diagnose(ctx: Context, instr: Instruction, images: dict[int, Instruction], shell: str) -> Diagnostic:
@@ -229,7 +235,7 @@ def _images(df: Dockerfile) -> dict[int, Instruction]:
     for stage in df.stages:
         if stage.index < 0:
             continue
-        parent = _parent(df, stage)
+        parent = parent_stage(df, stage)
         entry, cmd = configs.get(parent.name or "", (None, None)) if parent else (None, None)
         cmd_set = False
         for instr in stage.instructions:
@@ -249,38 +255,16 @@ def _images(df: Dockerfile) -> dict[int, Instruction]:
     return paired
 
 
-def _parent(df: Dockerfile, stage: Stage) -> Stage | None:
-    """The earlier stage of the file that ``stage`` is built FROM, if any."""
-    base = (stage.base or "").lower()
-    for other in df.stages:
-        if other is stage:
-            return None
-        if other.index >= 0 and other.name == base:
-            return other
-    return None
-
-
-def _inherited_shell(df: Dockerfile, stage: Stage) -> tuple[str, ...]:
-    parent = _parent(df, stage)
-    if parent is None:
-        return ()
-    shell = _inherited_shell(df, parent)
-    for instr in parent.instructions:
-        if instr.name == "SHELL" and instr.is_json:
-            shell = instr.value
-    return shell
-
-
-def _windows(df: Dockerfile, stage: Stage) -> bool:
-    while True:
-        f = stage.from_
-        platform = f.sem.flag("platform") if f is not None else None
-        if platform is not None and (platform.value or "").lower().startswith("windows"):
-            return True
-        parent = _parent(df, stage)
-        if parent is None:
-            return any(hint in (stage.base or "").lower() for hint in WINDOWS_IMAGE_HINTS)
-        stage = parent
+def _windows(stage: Stage, parent: bool | None) -> bool:
+    """A Windows image: its FROM or the one of a stage it is built FROM (``parent``: whether
+    that one is) says ``--platform=windows``, or the image it starts from has a Windows name."""
+    f = stage.from_
+    platform = f.sem.flag("platform") if f is not None else None
+    if platform is not None and (platform.value or "").lower().startswith("windows"):
+        return True
+    if parent is not None:
+        return parent
+    return any(hint in (stage.base or "").lower() for hint in WINDOWS_IMAGE_HINTS)
 
 
 def _basename(program: str) -> str:

@@ -43,6 +43,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from slimfix.analysis import parent_stage
 from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.cst.semantics import Semantics
 from slimfix.cst.text import is_go_space
@@ -115,12 +116,9 @@ def _final_chain(df: Dockerfile) -> list[Stage]:
     if not stages:
         return []
     chain = [stages[-1]]
-    while True:
-        base = (chain[0].base or "").lower()
-        parent = next((s for s in stages if s.name == base and s.index < chain[0].index), None)
-        if parent is None:
-            return chain
-        chain.insert(0, parent)
+    while (parent := parent_stage(df, chain[-1])) is not None:
+        chain.append(parent)
+    return chain[::-1]
 
 
 def _inherited(stage: Stage, final: Stage) -> str:

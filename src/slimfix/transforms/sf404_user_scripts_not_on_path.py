@@ -48,10 +48,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from slimfix.analysis import descendant_stages, parent_stage, position
 from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.engine import Context, Diagnostic, Safety
-from slimfix.shell import SHELLS, Command, Word, script
 from slimfix.images import official_image
+from slimfix.shell import SHELLS, Command, Word, script
 
 CODE = "SF404"
 
@@ -110,7 +111,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     ends: dict[int, _State] = {}  # id(stage) -> state at its end
     fixed: set[int] = set()  # stages that get the ENV in this pass
     for stage in stages:
-        parent = _parent(stages, stage)
+        parent = parent_stage(df, stage)
         state = ends[id(parent)].copy() if parent else _State(ROOT if official_image(stage.base or "") else UNKNOWN)
         install: tuple[Instruction, Word, _State] | None = None
         for instr in stage.instructions:
@@ -128,9 +129,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                     if flag is not None and install is None:
                         install = (instr, flag, _with_prefix(state, cmd))
         ends[id(stage)] = state
-        if install is None or _covered(stages, stage, fixed, install[2].bin_dir()[0]):
+        if install is None or _covered(df, stage, fixed, install[2].bin_dir()[0]):
             continue
-        found = _diagnose(ctx, stages, stage, *install)
+        found = _diagnose(ctx, stage, *install)
         if found is not None:
             if found.fix is not None:
                 fixed.add(id(stage))
@@ -138,10 +139,10 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _diagnose(
-    ctx: Context, stages: list[Stage], stage: Stage, run: Instruction, flag: Word, state: _State
+    ctx: Context, stage: Stage, run: Instruction, flag: Word, state: _State
 ) -> Diagnostic | None:
     bin_dir, unknown = state.bin_dir()
-    caller = _bare_caller(ctx.df, stages, stage, run, bin_dir)
+    caller = _bare_caller(ctx.df, stage, run, bin_dir)
     if caller is None:
         return None
     program, where = caller
@@ -169,14 +170,14 @@ def _diagnose(
 
 
 def _bare_caller(
-    df: Dockerfile, stages: list[Stage], stage: Stage, run: Instruction, bin_dir: str | None
+    df: Dockerfile, stage: Stage, run: Instruction, bin_dir: str | None
 ) -> tuple[str, str] | None:
     """The first program called by bare name after the install, and where."""
-    later = list(stage.instructions[stage.instructions.index(run) + 1 :])
+    later = list(stage.instructions[position(df, run) + 1 :])
     candidates = [i for i in later if i.name == "RUN"]
-    candidates += _final_commands(stages, stage)
-    for child in _descendants(stages, stage):
-        if not _covered(stages, child, set(), bin_dir):
+    candidates += _final_commands(df, stage)
+    for child in descendant_stages(df, stage):
+        if not _covered(df, child, set(), bin_dir):
             candidates += [i for i in child.instructions if i.name in ("RUN", "CMD", "ENTRYPOINT")]
     for instr in candidates:
         for program in _programs(instr):
@@ -271,7 +272,7 @@ def _read_env(instr: Instruction, state: _State) -> None:
         state.env[name] = None if "$" in value or "\\" in value else value
 
 
-def _covered(stages: list[Stage], stage: Stage, fixed: set[int], bin_dir: str | None) -> bool:
+def _covered(df: Dockerfile, stage: Stage, fixed: set[int], bin_dir: str | None) -> bool:
     """True when the stage or one it is built FROM has an ENV PATH with .local/bin (or ``bin_dir``)."""
     wanted = [".local/bin"] + ([bin_dir] if bin_dir else [])
     current: Stage | None = stage
@@ -284,19 +285,19 @@ def _covered(stages: list[Stage], stage: Stage, fixed: set[int], bin_dir: str | 
                 paths = [values[k + 1] for k in range(0, len(values) - 1, 2) if values[k] == "PATH"]
                 if any(w in p for p in paths for w in wanted):
                     return True
-        current = _parent(stages, current)
+        current = parent_stage(df, current)
     return False
 
 
-def _final_commands(stages: list[Stage], stage: Stage) -> list[Instruction]:
+def _final_commands(df: Dockerfile, stage: Stage) -> list[Instruction]:
     """The CMD and ENTRYPOINT the stage's image ends with (inherited ones included)."""
     chain: list[Stage] = []
     current: Stage | None = stage
     while current is not None:
-        chain.insert(0, current)
-        current = _parent(stages, current)
+        chain.append(current)
+        current = parent_stage(df, current)
     entry = cmd = None
-    for s in chain:
+    for s in reversed(chain):
         cmd_set = False
         for instr in s.instructions:
             if instr.name == "CMD":
@@ -305,17 +306,3 @@ def _final_commands(stages: list[Stage], stage: Stage) -> list[Instruction]:
                 entry = instr
                 cmd = cmd if cmd_set else None
     return [i for i in (entry, cmd) if i is not None]
-
-
-def _descendants(stages: list[Stage], stage: Stage) -> list[Stage]:
-    out: list[Stage] = []
-    for s in stages:
-        parent = _parent(stages, s)
-        if parent is stage or (parent is not None and parent in out):
-            out.append(s)
-    return out
-
-
-def _parent(stages: list[Stage], stage: Stage) -> Stage | None:
-    base = (stage.base or "").lower()
-    return next((s for s in stages if s.name == base and s.index < stage.index), None)
