@@ -135,3 +135,25 @@ def test_diagnostics_are_located(use) -> None:
     use(fake("SF994", every_run))
     (d,) = check_text("FROM a\n\n  RUN x \\\n   y\n")
     assert (d.line, d.column, d.end_line) == (3, 3, 4)
+
+
+def test_fix_text_pauses_the_cycle_collector_and_restores_it(monkeypatch) -> None:
+    import gc
+
+    from slimfix import engine
+
+    seen = []
+    real = engine.one_pass
+    monkeypatch.setattr(engine, "one_pass", lambda *a: (seen.append(gc.isenabled()), real(*a))[1])
+    assert gc.isenabled()
+    engine.fix_text("FROM python:3.12-slim\nRUN pip install flask\n")
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        engine.fix_text("FROM python:3.12-slim\n")
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+    with pytest.raises(Exception):
+        engine.fix_text("FROM python:3.12-slim\nNOT AN INSTRUCTION\n")
+    assert gc.isenabled()

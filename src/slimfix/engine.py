@@ -9,6 +9,7 @@ does: it re-parses and round-trips, and one more single pass changes nothing.
 from __future__ import annotations
 
 import enum
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -281,8 +282,22 @@ def one_pass(
 
 
 def fix_text(text: str, settings: Settings | None = None, path: Path | None = None) -> FixResult:
-    """Fix until stable, then verify; raises ``SlimfixSyntaxError`` or ``VerificationError``."""
-    settings = settings or Settings()
+    """Fix until stable, then verify; raises ``SlimfixSyntaxError`` or ``VerificationError``.
+
+    The cycle collector is paused meanwhile: the trees and views built here hold no reference
+    cycles, yet on a large file its full collections re-walk millions of live objects and made
+    the check grow faster than the file (7.4 against 4.8 ms/KB at 5 MB).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _fix_text(text, settings or Settings(), path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fix_text(text: str, settings: Settings, path: Path | None) -> FixResult:
     df = parse(text)
     if df.code != text:
         raise VerificationError("the parser lost bytes of this file; refusing to rewrite it")
