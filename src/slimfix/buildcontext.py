@@ -6,6 +6,10 @@ secrets, large files, ...) and returns sorted ``Proposal`` objects.  It never
 proposes a line that would leave out a path a COPY/ADD source names: callers
 pass those sources as ``needed``.  ``render`` appends the proposals to the
 existing ignore-file text without touching a byte of it.
+
+Within ``run_cache()`` (one command-line run) scans, context sizes and other reads of a
+context are kept, so a folder of many Dockerfiles sharing one context is scanned once;
+see ``kept``.
 """
 
 from __future__ import annotations
@@ -13,13 +17,26 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from slimfix.dockerignore import Matcher, Pattern, go_clean, parse_dockerignore, walk_context
 
-__all__ = ["LARGE_FILE_BYTES", "Proposal", "context_size", "needed_paths", "propose", "render"]
+__all__ = [
+    "LARGE_FILE_BYTES",
+    "Proposal",
+    "context_size",
+    "forget",
+    "keep_reads",
+    "kept",
+    "needed_paths",
+    "propose",
+    "render",
+    "run_cache",
+]
 
 LARGE_FILE_BYTES = 1024 * 1024
 HEADER = "# added by slimfix"
@@ -120,7 +137,8 @@ def propose(
     exceptions = [rule for rule in matcher.rules if rule.exclusion]
     scm = _reads_vcs_for_version(root)
     groups: dict[tuple[str, str], list[_Found]] = {}
-    for item in _scan(root, matcher, installs_node_modules, large_file_bytes):
+    key = ("scan", _rules_key(matcher), installs_node_modules, large_file_bytes)
+    for item in kept(root, key, lambda: tuple(_scan(root, matcher, installs_node_modules, large_file_bytes))):
         groups.setdefault((item.category, item.key or item.path), []).append(item)
 
     order = list(CATEGORIES)
@@ -426,8 +444,70 @@ def render(existing_text: str, proposals: Sequence[Proposal]) -> str:
 
 def context_size(context_dir: Path, matcher: Matcher) -> tuple[int, int]:
     """(files, bytes) BuildKit would send for this context and these rules."""
+    return kept(Path(context_dir), ("size", _rules_key(matcher)), lambda: _size(Path(context_dir), matcher))
+
+
+def _size(root: Path, matcher: Matcher) -> tuple[int, int]:
     files = total = 0
-    for _, size in walk_context(Path(context_dir), matcher):
+    for _, size in walk_context(root, matcher):
         files += 1
         total += size
     return files, total
+
+
+# --- one run's reads of its contexts --------------------------------------------
+
+T = TypeVar("T")
+_KEEP = 64  # results kept at most; a run visits its contexts roughly in order
+_kept: dict[tuple, object] | None = None  # None: outside ``run_cache``, nothing is kept
+
+
+@contextmanager
+def run_cache(on: bool = True) -> Iterator[None]:
+    """Keep what ``kept`` computes until the block ends: one command-line run.
+
+    A run treats its build contexts as fixed, except for what it writes itself: whoever writes
+    into a context inside the block calls ``forget``.  Outside such a block (the language
+    server, the library) every call reads the context afresh.  ``on=False`` keeps nothing.
+    """
+    global _kept
+    saved = _kept
+    keep_reads(on)
+    try:
+        yield
+    finally:
+        _kept = saved
+
+
+def keep_reads(on: bool) -> None:
+    """From now on keep (or not) what ``kept`` computes: for a pool worker, whose life is one run."""
+    global _kept
+    _kept = {} if on else None
+
+
+def forget() -> None:
+    """Drop every kept result: something was written into a context."""
+    if _kept is not None:
+        _kept.clear()
+
+
+def kept(root: Path, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, a read of the context ``root``; within ``run_cache``, kept and reused.
+
+    ``key`` must hold every argument but ``root`` that the result depends on.
+    """
+    if _kept is None:
+        return compute()
+    full = (os.fspath(root), *key)
+    if full in _kept:
+        return _kept[full]  # type: ignore[return-value]
+    value = compute()
+    if len(_kept) >= _KEEP:
+        del _kept[next(iter(_kept))]
+    _kept[full] = value
+    return value
+
+
+def _rules_key(matcher: Matcher) -> tuple[tuple[str | None, bool], ...]:
+    """What a Matcher's answers depend on."""
+    return tuple((rule.pattern, rule.exclusion) for rule in matcher.rules)

@@ -27,8 +27,8 @@ from pathlib import Path, PurePosixPath
 
 from slimfix import installs
 from slimfix.analysis import State, expand, stage_steps
-from slimfix.buildcontext import Proposal, context_size, propose, render
-from slimfix.cst import Dockerfile, Instruction
+from slimfix.buildcontext import Proposal, context_size, kept, propose, render
+from slimfix.cst import Dockerfile, Instruction, parse
 from slimfix.dockerignore import DockerignoreError, Matcher, find_ignore_file, go_clean, parse_dockerignore
 from slimfix.engine import Settings
 from slimfix.shell import script
@@ -284,6 +284,10 @@ def referenced(context_dir: Path, relpath: str) -> bool:
     cannot be opened by name at run time, so leaving it out of the context is safe; one that is
     named, or lives in a folder that is named, may be read, so excluding it stays unsafe.
     """
+    return kept(Path(context_dir), ("referenced", relpath), lambda: _referenced(Path(context_dir), relpath))
+
+
+def _referenced(context_dir: Path, relpath: str) -> bool:
     target = PurePosixPath(relpath)
     words = {target.name}
     if len(target.stem) >= 3:
@@ -355,20 +359,20 @@ def _read(ignore_file: Path) -> str:
 
 
 def plan_dockerignore(
-    context_dir: Path, dockerfiles: Sequence[tuple[Path, Dockerfile]], settings: Settings
+    context_dir: Path, dockerfiles: Sequence[tuple[Path, Dockerfile | str]], settings: Settings
 ) -> SideChange | None:
     """The ignore-file change serving every Dockerfile in ``dockerfiles`` (all built with ``context_dir``).
 
-    They must share one ignore file (see ``ignore_file_for``).  Returns None when nothing would
-    change.  Raises DockerignoreError for an unreadable ignore file, ValueError when the
-    Dockerfiles use different ignore files.
+    Each comes as a tree or as text, parsed here one at a time.  They must share one ignore file
+    (see ``ignore_file_for``).  Returns None when nothing would change.  Raises DockerignoreError
+    for an unreadable ignore file, ValueError when the Dockerfiles use different ignore files.
     """
     context_dir = Path(context_dir)
     targets = [ignore_file_for(context_dir, path) for path, _ in dockerfiles] or [ignore_file_for(context_dir, None)]
     if len({t.resolve() for t in targets}) != 1:
         raise ValueError(f"these Dockerfiles use different ignore files: {', '.join(sorted(set(map(str, targets))))}")
     target = targets[0]
-    needs = Needs.merge(needs_of(df, context_dir) for _, df in dockerfiles)
+    needs = Needs.merge(needs_of(parse(df) if isinstance(df, str) else df, context_dir) for _, df in dockerfiles)
     found = plan(context_dir, target, needs, settings.unsafe_fixes)
     if found is None or not found.applied:
         return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from slimfix.buildcontext import forget, keep_reads, run_cache
 from slimfix.compose import ComposeError, discover
 from slimfix.engine import Diagnostic, FixResult, Settings, fix_text
 from slimfix.errors import ConfigError, SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
@@ -127,6 +128,8 @@ def process_file(
             except OSError as exc:
                 _error(report, name, exc, err)
                 return
+            finally:
+                forget()  # a build context may hold this file: what the run read of it is stale
             if not options.quiet:
                 err.write(f"fixed {len(result.applied)} finding(s) in {name}\n")
         elif options.mode is Mode.CHECK:
@@ -143,7 +146,18 @@ def fix_file(path: Path, options: Options, context: Path | None = None) -> tuple
         settings = dataclasses.replace(settings, context=context)
     if settings_excluded(options, path):
         return settings, None
-    return settings, fix_text(decode(path.read_bytes()), settings, path)
+    return settings, _lean(fix_text(decode(path.read_bytes()), settings, path))
+
+
+def _lean(result: FixResult) -> FixResult:
+    """``result`` without the tree nodes its diagnostics point to.
+
+    A run keeps every file's diagnostics until its end (and a worker pickles them): without
+    the nodes they hold a few bytes each, not a part of every tree.
+    """
+    for found in (result.applied, result.remaining, result.found):
+        found[:] = [dataclasses.replace(d, instruction=None) if d.instruction is not None else d for d in found]
+    return result
 
 
 PARALLEL_MIN_FILES = 8  # below this a process pool costs more than it saves
@@ -183,10 +197,17 @@ def prefetch(options: Options) -> dict | None:
     from slimfix.engine import transforms
 
     transforms()  # imported once here, so forked workers start with them loaded
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
+    # a worker keeps its reads of the build contexts unless this run writes into them as it goes
+    keep = options.mode is not Mode.WRITE
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker, initargs=(keep,))
     futures = {key: pool.submit(_fix_in_worker, key[0], options, key[1]) for key in todo}
     pool.shutdown(wait=False)  # the workers finish the queue, then exit
     return futures
+
+
+def _start_worker(keep: bool) -> None:
+    """A worker's life is one run: it keeps its reads of the build contexts (see ``run_cache``) or not."""
+    keep_reads(keep)
 
 
 def _fix_in_worker(path: Path, options: Options, context: Path | None) -> tuple[Settings, FixResult | None] | None:
@@ -279,10 +300,15 @@ def _echo_bytes(out: TextIO, data: bytes) -> None:
 def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    report = Report()
     if not options.paths:
         err.write("slimfix: no path given (a Dockerfile, a folder, or '-' for stdin); see slimfix --help\n")
         return 2
+    with run_cache():
+        return _run(options, stdin, out, err)
+
+
+def _run(options: Options, stdin: bytes | None, out: TextIO, err: TextIO) -> int:
+    report = Report()
     side = SideFiles()
     prefetched = prefetch(options)
     for raw in options.paths:

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from slimfix.buildcontext import forget
 from slimfix.compose import is_dockerfile_name
 from slimfix.context_fix import ignore_file_for, plan_dockerignore, size_text
-from slimfix.cst import Dockerfile, parse
+from slimfix.cst import parse
 from slimfix.engine import FixResult, Settings
 from slimfix.errors import SlimfixError
 from slimfix.io import decode, unified_diff, write_atomic
@@ -32,34 +33,39 @@ class _Group:
 
     context: Path
     target: Path  # the ignore file, as the first Dockerfile's path names it
-    trees: list[tuple[Path, Dockerfile]] = field(default_factory=list)
+    texts: list[tuple[Path, str]] = field(default_factory=list)  # parsed only if the group is flushed
     members: set[Path] = field(default_factory=set)
     settings: Settings | None = None  # of the first Dockerfile SF001 reported on
     blocked: list[str] = field(default_factory=list)
 
 
 class SideFiles:
+    """Keeps each Dockerfile's texts (not trees) until ``flush``, which parses only the groups it plans for."""
+
     def __init__(self) -> None:
         self.groups: dict[Path, _Group] = {}
-        self.done: dict[Path, tuple[Settings, FixResult]] = {}
+        self.done: dict[Path, tuple[Settings, tuple[str, ...], bool]] = {}  # settings, texts, SF001 reported
 
     def add(self, path: Path, settings: Settings, result: FixResult) -> None:
         """A Dockerfile the runner read and fixed, with the settings (and context) it used."""
-        self.done[path] = (settings, result)
+        texts = tuple(dict.fromkeys((result.source, result.output)))
+        self._add(path, settings, texts, any(d.code == CODE for d in result.remaining))
+
+    def _add(self, path: Path, settings: Settings, texts: tuple[str, ...], reported: bool) -> None:
+        self.done[path] = (settings, texts, reported)
         if settings.context is None:
             return
         group = self._group(Path(settings.context), path)
         group.members.add(path.resolve())
-        for text in dict.fromkeys((result.source, result.output)):
-            group.trees.append((path, parse(text)))
-        if group.settings is None and any(d.code == CODE for d in result.remaining):
+        group.texts.extend((path, text) for text in texts)
+        if group.settings is None and reported:
             group.settings = settings
 
     def also(self, path: Path, context: Path) -> None:
         """``path``, already added, is built with ``context`` too (a second Compose context)."""
         if path in self.done:
-            settings, result = self.done[path]
-            self.add(path, dataclasses.replace(settings, context=context), result)
+            settings, texts, reported = self.done[path]
+            self._add(path, dataclasses.replace(settings, context=context), texts, reported)
 
     def skipped(self, path: Path, settings: Settings) -> None:
         """A Dockerfile the configuration excludes: not fixed, but what it copies must stay."""
@@ -67,7 +73,7 @@ class SideFiles:
             return
         group = self._group(Path(settings.context), path)
         try:
-            group.trees.append((path, parse(decode(path.read_bytes()))))
+            group.texts.append((path, _parsable(path)))
         except (OSError, SlimfixError) as exc:
             group.blocked.append(f"{path} could not be read ({exc})")
         group.members.add(path.resolve())
@@ -96,7 +102,7 @@ class SideFiles:
                     err.write(f"slimfix: {name} left unchanged: {'; '.join(blocked)}\n")
                 continue
             try:
-                change = plan_dockerignore(group.context, group.trees, group.settings)
+                change = plan_dockerignore(group.context, group.texts, group.settings)
             except ValueError as exc:  # DockerignoreError names the file and line
                 report.errors.append(str(exc))
                 err.write(f"error: {exc}\n")
@@ -114,6 +120,7 @@ class SideFiles:
                     report.errors.append(f"{name}: {exc}")
                     err.write(f"error: {name}: {exc}\n")
                     continue
+                forget()  # the context changed: what this run read of it is stale
                 if not options.quiet:
                     err.write(f"wrote {name}\n")
             elif options.mode is Mode.CHECK:
@@ -137,8 +144,15 @@ def _others(group: _Group) -> list[str]:
         if ignore_file_for(group.context, path) != group.target:
             continue
         try:
-            group.trees.append((path, parse(decode(path.read_bytes()))))
+            group.texts.append((path, _parsable(path)))
         except (OSError, SlimfixError) as exc:
             problems.append(f"{path} could not be read ({exc})")
         group.members.add(path.resolve())
     return problems
+
+
+def _parsable(path: Path) -> str:
+    """The text of the Dockerfile at ``path``; raises OSError or SlimfixError if it cannot be read or parsed."""
+    text = decode(path.read_bytes())
+    parse(text)
+    return text
