@@ -35,6 +35,7 @@ CATEGORIES = {
     "cache": "test, lint and coverage caches",
     "editor": "editor files",
     "os": "operating system litter",
+    "docker": "Dockerfiles and ignore files (the builder reads them apart from the context)",
     "build": "build output",
     "secret": "looks like a secret",
     "large": "large file",
@@ -378,6 +379,9 @@ def _classify_file(path: Path, rel: str, size: int, regular: bool, large: int) -
         return _Found(rel, "cache", ".coverage.*", CATEGORIES["cache"])
     if name.startswith(".env.") and name.split(".")[-1].lower() not in _ENV_TEMPLATES:
         return _Found(rel, "secret", name, "environment file (may hold secrets)")
+    docker = _docker_key(name)
+    if docker:
+        return _Found(rel, "docker", docker, CATEGORIES["docker"])
     suffix = os.path.splitext(name)[1]
     if suffix in _FILE_SUFFIXES:
         category = _FILE_SUFFIXES[suffix]
@@ -387,6 +391,19 @@ def _classify_file(path: Path, rel: str, size: int, regular: bool, large: int) -
     if regular and size > large:
         return _Found(rel, "large", "", f"large file ({size / 1024 / 1024:.1f} MiB)")
     return None
+
+
+def _docker_key(name: str) -> str:
+    """The ignore line for a Dockerfile or ignore file called ``name``, or ""."""
+    if name in ("Dockerfile", "Containerfile", ".dockerignore", ".containerignore"):
+        return name
+    for stem in ("Dockerfile", "Containerfile"):
+        if name.startswith(stem + "."):
+            return stem + ".*"
+    for suffix in (".Dockerfile", ".dockerfile", ".Containerfile", ".dockerignore", ".containerignore"):
+        if name.endswith(suffix):
+            return "*" + suffix
+    return ""
 
 
 def _holds_private_key(path: Path) -> bool:
