@@ -294,3 +294,34 @@ def test_reads_nothing(line: str, quiet: bool) -> None:
 def test_clean_keeps_one_leading_slash() -> None:
     assert clean("//app/./x/../y/") == "/app/y"
     assert under("/app/y", "/app") and not under("/application", "/app") and under("/x", "/")
+
+
+def _lock(version: int = 3, **root: object) -> str:
+    entry = {"name": "app", "dependencies": {"express": "^4"}, **root}
+    return json.dumps({"name": "app", "lockfileVersion": version, "requires": True, "packages": {"": entry}})
+
+
+# npm install keeps a version-3 lock whose root entry matches package.json: no rewrite
+@pytest.mark.parametrize(
+    ("files", "rewrites"),
+    [
+        ({"package.json": PKG, "package-lock.json": _lock()}, []),
+        ({"package.json": PKG, "npm-shrinkwrap.json": _lock()}, []),
+        ({"package.json": PKG, "package-lock.json": _lock(2)}, ["package-lock.json"]),  # npm may upgrade it
+        ({"package.json": PKG, "package-lock.json": _lock(dependencies={"express": "^5"})}, ["package-lock.json"]),
+        ({"package.json": PKG, "package-lock.json": _lock(devDependencies={"jest": "^29"})}, ["package-lock.json"]),
+        ({"package.json": json.dumps({"name": "app", "version": "2.0.0", "dependencies": {"express": "^4"}}),
+          "package-lock.json": _lock()}, ["package-lock.json"]),
+        ({"package.json": json.dumps({"dependencies": {"express": "^4"}}), "package-lock.json": _lock()}, ["package-lock.json"]),
+        ({"package.json": PKG, "package-lock.json": "{not json"}, ["package-lock.json"]),
+        ({"package.json": PKG, "package-lock.json": json.dumps({"lockfileVersion": 3, "name": "app"})}, ["package-lock.json"]),
+    ],
+    ids=["in-sync", "shrinkwrap", "v2", "range-changed", "dev-added", "version-changed", "no-name", "bad-json", "no-root"],
+)
+def test_npm_install_rewrites_only_a_lock_out_of_sync(files: dict[str, str], rewrites: list[str]) -> None:
+    assert rel(run("npm install", files).rewrites) == rewrites
+
+
+def test_npm_install_with_packages_rewrites_even_a_lock_in_sync() -> None:
+    got = run("npm install lodash", {"package.json": PKG, "package-lock.json": _lock()})
+    assert rel(got.rewrites) == ["package.json", "package-lock.json"]

@@ -115,9 +115,10 @@ def test_diagnostic_names_what_is_left_out_and_its_size(tmp_path: Path) -> None:
     (diag,) = [line for line in err.splitlines() if " SF001 " in line]
     assert diag.startswith(f"{ctx / 'Dockerfile'}:{whole_copy}:1: SF001 ")
     left_out = [p for d in (".git", ".venv", "__pycache__") for p in (ctx / d).rglob("*") if p.is_file()]
+    left_out.append(ctx / "Dockerfile")  # the builder reads it apart from the context
     size = sum(p.stat().st_size for p in left_out)
     assert f"({len(left_out)} files, {size} B)" in diag
-    assert ".git, .venv, __pycache__" in diag
+    assert ".git, .venv, __pycache__, Dockerfile" in diag
 
 
 def test_held_back_proposals_are_reported(tmp_path: Path) -> None:
@@ -326,21 +327,23 @@ def test_tutorial_gets_a_sensible_proposal(tmp_path: Path) -> None:
     (copy / ".venv" / "lib" / "site.py").write_text("# a module\n")
     (copy / "data.bin").write_bytes(b"x" * 3_000_000)
     files = [p for p in copy.rglob("*") if p.is_file()]
-    kept = [p for p in files if p.relative_to(copy).parts[0] not in (".git", ".venv", "data.bin")]
+    left_out = (".git", ".venv", "data.bin", "Dockerfile")
+    kept = [p for p in files if p.relative_to(copy).parts[0] not in left_out]
     # no flags: the acceptance for the tutorial
     result = slimfix("--select", "SF001", "--write", "Dockerfile", cwd=copy)
     assert result.returncode == 0, result.stderr
     assert (copy / "Dockerfile").read_bytes() == (tutorial / "Dockerfile").read_bytes()
     matcher = Matcher(read_dockerignore(copy / ".dockerignore"))
     assert matcher.excluded(".git/HEAD") and matcher.excluded(".venv/pyvenv.cfg")
-    for name in ("main.py", "requirements.txt", "Dockerfile"):
+    for name in ("main.py", "requirements.txt"):
         assert not matcher.excluded(name)
+    assert matcher.excluded("Dockerfile")  # still sent to the builder, but COPY . no longer copies it
     # nothing in the context names data.bin, so the app cannot open it: left out safely
     assert matcher.excluded("data.bin")
     before = size_text(len(files), sum(p.stat().st_size for p in files))
     after = size_text(len(kept), sum(p.stat().st_size for p in kept))
     assert f"context .: {before} -> {after}" in result.stderr
-    assert before == "7 files, 3.0 MB" and after.startswith("3 files, ")
+    assert before == "7 files, 3.0 MB" and after.startswith("2 files, ")
 
 
 def test_large_file_named_by_the_source_needs_unsafe_fixes(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
 RUN pip install --no-cache-dir poetry==2.1.1
 COPY pyproject.toml poetry.lock ./
 RUN poetry config virtualenvs.create false
-RUN poetry install --no-interaction --no-root
+RUN poetry install --no-interaction --no-root && rm -rf /root/.cache/pypoetry/cache /root/.cache/pypoetry/artifacts
 
 FROM python:3.11-slim AS app
 WORKDIR /app

@@ -52,6 +52,7 @@ CATEGORIES = {
     "cache": "test, lint and coverage caches",
     "editor": "editor files",
     "os": "operating system litter",
+    "docker": "Dockerfiles and ignore files (the builder reads them apart from the context)",
     "build": "build output",
     "secret": "looks like a secret",
     "large": "large file",
@@ -404,7 +405,23 @@ def _classify_file(path: Path, rel: str, size: int, regular: bool, large: int) -
         return _Found(rel, "secret", "", "private key")
     if regular and size > large:
         return _Found(rel, "large", "", f"large file ({size / 1024 / 1024:.1f} MiB)")
+    docker = _docker_key(name)
+    if docker:
+        return _Found(rel, "docker", docker, CATEGORIES["docker"])
     return None
+
+
+def _docker_key(name: str) -> str:
+    """The ignore line for a Dockerfile or ignore file called ``name``, or ""."""
+    if name in ("Dockerfile", "Containerfile", ".dockerignore", ".containerignore"):
+        return name
+    for stem in ("Dockerfile", "Containerfile"):
+        if name.startswith(stem + "."):
+            return stem + ".*"
+    for suffix in (".Dockerfile", ".dockerfile", ".Containerfile", ".dockerignore", ".containerignore"):
+        if name.endswith(suffix):
+            return "*" + suffix
+    return ""
 
 
 def _holds_private_key(path: Path) -> bool:

@@ -49,6 +49,7 @@ __all__ = [
 _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
 # git itself, a .git path, and Go builds, which stamp the VCS revision into the binary
 _READS_VCS = re.compile(r"(?<![\w.-])(\.?git(?![\w-])|go\s+(build|install)(?![\w.-]))")
+_NAMES_DOCKERFILES = re.compile(r"dockerfile|containerfile|dockerignore|containerignore", re.IGNORECASE)
 _CACHE_SECONDS = 2.0
 
 
@@ -60,6 +61,7 @@ class Needs:
     whole: bool = False  # a source sends the whole context into the build
     installs_node_modules: bool = False  # the image runs its own npm/yarn/pnpm install
     runs_git: bool = False  # a RUN may read VCS data (git, go build): .git is not safe to leave out
+    reads_dockerfiles: bool = False  # a RUN names a Dockerfile or ignore file: keep them in the context
     unbounded: tuple[str, ...] = ()  # why an install may read more than ``paths``
     unknown: tuple[str, ...] = ()  # why the needed paths cannot be known at all
 
@@ -71,6 +73,7 @@ class Needs:
             any(n.whole for n in parts),
             any(n.installs_node_modules for n in parts),
             any(n.runs_git for n in parts),
+            any(n.reads_dockerfiles for n in parts),
             tuple(dict.fromkeys(r for n in parts for r in n.unbounded)),
             tuple(dict.fromkeys(r for n in parts for r in n.unknown)),
         )
@@ -110,7 +113,7 @@ def needs_of(df: Dockerfile, context_dir: Path | None = None) -> Needs:
     paths: list[str] = []
     unknown: list[str] = []
     unbounded: list[str] = []
-    node = git = whole = False
+    node = git = whole = docker = False
     copied: dict[str, tuple[str | None, ...]] = {}  # stage -> image folders holding the whole context
     for stage in df.stages:
         base = (stage.base or "").lower()
@@ -137,6 +140,7 @@ def needs_of(df: Dockerfile, context_dir: Path | None = None) -> Needs:
                 continue
             seen = dests + here  # a bind mount lasts for its RUN only
             git = git or bool(_READS_VCS.search(instr.sem.line))
+            docker = docker or bool(_NAMES_DOCKERFILES.search(instr.sem.line))
             found = _installs(instr)
             if found is None:
                 if seen:
@@ -151,7 +155,7 @@ def needs_of(df: Dockerfile, context_dir: Path | None = None) -> Needs:
             if key:
                 copied[key] = tuple(dests)
     return Needs(
-        tuple(sorted(set(paths))), whole, node, git, tuple(dict.fromkeys(unbounded)), tuple(dict.fromkeys(unknown))
+        tuple(sorted(set(paths))), whole, node, git, docker, tuple(dict.fromkeys(unbounded)), tuple(dict.fromkeys(unknown))
     )
 
 
@@ -336,10 +340,14 @@ def plan(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bool)
     applied: list[Proposal] = []
     held: list[Proposal] = []
     for proposal in found:
+        if proposal.category == "docker" and needs.reads_dockerfiles:
+            continue
         if not _unsafe(proposal, needs, Path(context_dir)):
             applied.append(proposal)
         elif not needs.unbounded:  # an install may read it: never proposed
             (applied if unsafe_fixes else held).append(proposal)
+    if all(p.category == "docker" for p in applied):
+        applied = []  # the Dockerfiles are left out along with another change, never on their own
     if not applied and not held:
         return None
     return Plan(ignore_file, old_text, tuple(applied), tuple(held))

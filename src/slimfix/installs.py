@@ -615,9 +615,32 @@ def _node(install: Install, acc: _Acc) -> None:
     }[install.tool]
     if operands:
         acc.rewrites.append(acc.path("package.json"))
-    if lock is not None and (operands or not frozen):
+    in_sync = install.tool == "npm" and not operands and _npm_lock_in_sync(text, acc.read(lock) if lock else None)
+    if lock is not None and (operands or not frozen) and not in_sync:
         acc.rewrites.append(lock)
     acc.writes.append(acc.path("node_modules"))
+
+
+# What npm records about the project itself in the lock file's root entry (``packages[""]``).
+_NPM_ROOT = ("license", "bin", "engines", "os", "cpu", "workspaces", "dependencies", "devDependencies",
+             "optionalDependencies", "peerDependencies", "peerDependenciesMeta")
+
+
+def _npm_lock_in_sync(package_text: str | None, lock_text: str | None) -> bool:
+    """``npm install`` keeps this lock file as it is: a version-3 lock whose root entry records
+    the same name, version and dependency ranges as package.json.  npm rewrites a lock to record
+    a change to those, or to upgrade an older lock format; anything unusual counts as a rewrite."""
+    try:
+        pkg, lock = json.loads(package_text or ""), json.loads(lock_text or "")
+    except ValueError:
+        return False
+    if not isinstance(pkg, dict) or not isinstance(lock, dict) or lock.get("lockfileVersion") != 3:
+        return False
+    root = lock.get("packages", {}).get("") if isinstance(lock.get("packages"), dict) else None
+    if not isinstance(root, dict) or not isinstance(pkg.get("name"), str):
+        return False
+    same = all(lock.get(k) == pkg.get(k) == root.get(k) for k in ("name", "version"))
+    return same and all(pkg.get(k) == root.get(k) for k in _NPM_ROOT)
 
 
 def _package_json(text: str, acc: _Acc, scripts_off: bool) -> None:

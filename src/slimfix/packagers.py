@@ -1,7 +1,7 @@
 """Package-manager commands in the shell-word view, and what a stage knows about their caches.
 
 ``calls(scr)`` finds the commands of apt-get/apt, apk, dnf/yum/microdnf, zypper, pip (also
-``python -m pip``), ``uv pip``, npm, yarn, composer and gem in a RUN's ``Script``, each with the
+``python -m pip``), ``uv pip``, npm, yarn, composer, gem and poetry in a RUN's ``Script``, each with the
 action it performs and the word that names it (flags go right after that word).  The rest of
 the module answers the questions SF101, SF102 and SF103 share: is a cache folder covered by a
 ``--mount``, is an environment variable in force, which user runs the command, which cache policy
@@ -44,6 +44,7 @@ _VALUE_OPTIONS = {
     "yarn": {"--cwd", "--cache-folder", "--modules-folder"},
     "composer": {"-d", "--working-dir"},
     "gem": set(),
+    "poetry": {"-C", "--directory", "-P", "--project"},
 }
 _INSTALL = {
     "apt": {"install"},
@@ -56,6 +57,7 @@ _INSTALL = {
     "yarn": {"install", "add"},
     "composer": {"install", "require", "update", "create-project", "upgrade"},
     "gem": {"install"},
+    "poetry": {"install", "add", "sync", "update"},
 }
 _PIP = re.compile(r"pip(\d+(\.\d+)?)?")
 _PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
@@ -84,7 +86,7 @@ KEEP_CACHE = (
 @dataclass(frozen=True, slots=True)
 class Call:
     """One package-manager command: ``tool`` (apt, apk, dnf, yum, microdnf, zypper, pip, uv, npm,
-    yarn, composer, gem), ``action`` (its verb as written), ``verb`` (the word naming it)."""
+    yarn, composer, gem, poetry), ``action`` (its verb as written), ``verb`` (the word naming it)."""
 
     tool: str
     action: str
@@ -132,7 +134,7 @@ def recognise(cmd: Command, index: int = 0) -> Call | None:
         if k is not None and argv[k].text == "pip":
             return _call("uv", cmd, index, k + 1)
         return None
-    if prog in ("npm", "composer", "gem"):
+    if prog in ("npm", "composer", "gem", "poetry"):
         return _call(prog, cmd, index, 1)
     if prog == "yarn":
         k = _verb_index(argv, 1, _VALUE_OPTIONS["yarn"])

@@ -5,6 +5,9 @@ Looks at the build context the Dockerfile is built with and finds what the image
 need: VCS folders, virtual environments (found by their ``pyvenv.cfg``), ``__pycache__`` and
 ``*.pyc``, ``node_modules`` when the image runs its own install, test and coverage caches,
 editor folders, OS litter, build output, secret-looking files and large files (over 1 MB).
+Along with any of those it also leaves out the Dockerfiles and ignore files themselves (as
+``docker init`` does): the builder reads them apart from the context, and in the image they
+only make every Dockerfile edit invalidate the ``COPY . .`` layer.  Not when a RUN names one.
 It reports them on the first ``COPY . DEST`` (or other instruction sending the whole
 context), else on the first instruction that reads the context; the command line then
 creates or extends the ``.dockerignore`` (or the Dockerfile's own ``Dockerfile.dockerignore``)

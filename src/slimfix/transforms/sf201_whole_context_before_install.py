@@ -35,8 +35,9 @@ COPY . .
 ## Fix safety
 Safe when slimfix proves the install reads nothing but the files copied first and the steps
 in between read nothing the COPY brought: the image ends with the same files in the same
-places.  Unsafe when the install may rewrite a file it read (``npm install`` and
-``package-lock.json``, ``bundle install`` without ``--frozen`` and ``Gemfile.lock``, ``go mod
+places.  Unsafe when the install may rewrite a file it read (``npm install`` and a
+``package-lock.json`` that is not a version-3 lock recording package.json's name, version and
+dependency ranges as they are, ``bundle install`` without ``--frozen`` and ``Gemfile.lock``, ``go mod
 download`` and ``go.sum``): the later COPY puts the build context's copy back.  Reported
 without a fix when the install may read the source (``pip install .``, ``poetry install``
 without ``--no-root``, lifecycle scripts in ``package.json``, a path dependency, a missing
