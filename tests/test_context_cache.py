@@ -292,3 +292,44 @@ def test_one_dockerfile_in_each_folder_keeps_few_results(tmp_path: Path, monkeyp
         paths.append(str(tmp_path / str(k) / "Dockerfile"))
     _run(paths, Mode.CHECK)
     assert max(sizes) == buildcontext._KEEP  # bounded: a run over many folders stays flat
+
+
+def test_scans_skip_write_atomic_temporary_files_and_entries_gone_since_the_listing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under --write the pool's workers scan a context while the main process writes into it."""
+    from slimfix import dockerignore
+    from slimfix.io import is_temp_name, write_atomic
+
+    (tmp_path / "app.py").write_text("print(1)\n")
+    (tmp_path / ".Dockerfile.k2j4.slimfix").write_bytes(b"x" * (2 * buildcontext.LARGE_FILE_BYTES))
+    assert is_temp_name(".Dockerfile.k2j4.slimfix") and not is_temp_name("Dockerfile.slimfix")
+    assert context_size(tmp_path, Matcher([])) == (1, len("print(1)\n"))
+    assert propose(tmp_path, [], []) == []  # the 2 MiB temporary file is not a "large file"
+    seen = []
+    real = dockerignore.os.scandir
+
+    class Vanishing:  # the listing names a file that is renamed away before its stat
+        def __init__(self, path):
+            self.inner = real(path)
+
+        def __enter__(self):
+            entries = list(self.inner.__enter__())
+            (tmp_path / "gone.txt").unlink(missing_ok=True)
+            seen.append(len(entries))
+            return iter(entries)
+
+        def __exit__(self, *exc):
+            return self.inner.__exit__(*exc)
+
+    (tmp_path / "gone.txt").write_text("soon gone\n")
+    monkeypatch.setattr(dockerignore.os, "scandir", Vanishing)
+    assert context_size(tmp_path, Matcher([])) == (1, len("print(1)\n"))
+    assert seen
+    import tempfile
+
+    made = []
+    mkstemp = tempfile.mkstemp
+    monkeypatch.setattr(tempfile, "mkstemp", lambda **kw: made.append(mkstemp(**kw)) or made[-1])
+    write_atomic(tmp_path / "app.py", "print(2)\n")
+    assert made and is_temp_name(Path(made[0][1]).name)  # the writer's temporary names are the skipped ones

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from slimfix.dockerignore import Matcher, Pattern, go_clean, parse_dockerignore, walk_context
+from slimfix.io import is_temp_name
 
 __all__ = [
     "LARGE_FILE_BYTES",
@@ -317,9 +318,14 @@ def _scan_dir(
         entries = sorted(scan, key=lambda e: e.name)
     names = {entry.name for entry in entries}
     for entry in entries:
+        if is_temp_name(entry.name):
+            continue
         rel = prefix + entry.name
         excluded, child_info = matcher.step(rel, info)
-        st = entry.stat(follow_symlinks=False)
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:  # removed since the listing (another process's temporary file)
+            continue
         if stat.S_ISDIR(st.st_mode):
             if excluded:
                 if not matcher.prunes(rel):

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from slimfix.io import is_temp_name
+
 __all__ = [
     "DockerignoreError",
     "Matcher",
@@ -561,9 +563,14 @@ def _walk(directory: Path, prefix: str, info: tuple[bool, ...] | None, matcher: 
     with os.scandir(directory) as scan:
         entries = sorted(scan, key=lambda e: e.name)
     for entry in entries:
+        if is_temp_name(entry.name):
+            continue
         rel = prefix + entry.name
         excluded, child_info = matcher.step(rel, info)
-        st = entry.stat(follow_symlinks=False)
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:  # removed since the listing (another process's temporary file)
+            continue
         if stat.S_ISDIR(st.st_mode):
             if excluded and matcher.prunes(rel):
                 continue

@@ -33,6 +33,14 @@ def _where(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+TEMP_SUFFIX = ".slimfix"  # write_atomic's temporary files: ``.<name>.<random>.slimfix``
+
+
+def is_temp_name(name: str) -> bool:
+    """A temporary file of ``write_atomic`` (context scans skip it: it is gone a moment later)."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename; keep the file's mode."""
     import tempfile  # only --write needs it: not loaded at start-up
@@ -42,7 +50,7 @@ def write_atomic(path: Path, text: str) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".slimfix", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
