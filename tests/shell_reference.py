@@ -1,5 +1,6 @@
 """The reference for ``slimfix.shell``: its first, character-by-character lexer, kept as the oracle
-that tests/test_shell_lexer.py compares the regex-driven one with.
+that tests/test_shell_lexer.py compares the regex-driven one with (it builds the same
+``Word``/``Command``/``Script`` classes).
 
 The shell-word view of a shell-form RUN, CMD or ENTRYPOINT.
 
@@ -13,10 +14,9 @@ guessed at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from slimfix.cst.nodes import Instruction
 from slimfix.cst.semantics import Semantics
+from slimfix.shell import Command, Script, Word
 
 OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
 _OPERATOR_START = frozenset(op[0] for op in OPERATORS)
@@ -25,106 +25,6 @@ _CONTROL_PREFIX = frozenset({"if", "then", "elif", "else", "while", "until", "do
 _CONTROL_END = frozenset({"fi", "done", "esac", "}"})
 _WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "stdbuf", "timeout"})
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash", "/usr/bin/env"})
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    raw: str  # as written
-    value: str | None  # unquoted value; None when it holds an expansion ($VAR, $(...), `...`)
-    start: int  # offsets in the instruction's text
-    end: int
-
-    @property
-    def text(self) -> str:
-        return self.value if self.value is not None else self.raw
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A simple command: optional ``X=Y`` assignments and wrappers, then the program's argv."""
-
-    words: tuple[Word, ...]
-    redirects: tuple[Word, ...]
-    op_before: str | None  # the operator that joins it to the previous command
-    depth: int  # nesting inside if/while/for/subshell/braces; 0 at top level
-    argv_index: int  # index in ``words`` of the program word, after assignments and wrappers
-
-    @property
-    def argv(self) -> tuple[Word, ...]:
-        return self.words[self.argv_index :]
-
-    @property
-    def args(self) -> tuple[str, ...]:
-        return tuple(w.text for w in self.argv)
-
-    @property
-    def program(self) -> str:
-        """The program's base name (``/usr/bin/apt-get`` -> ``apt-get``)."""
-        if not self.argv:
-            return ""
-        return self.argv[0].text.rsplit("/", 1)[-1]
-
-    @property
-    def assignments(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for w in self.words[: self.argv_index]:
-            name, eq, value = w.text.partition("=")
-            if eq and _is_name(name):
-                out[name] = value
-        return out
-
-    @property
-    def start(self) -> int:
-        return self.words[0].start
-
-    @property
-    def end(self) -> int:
-        last = max((w.end for w in (*self.words, *self.redirects)), default=self.start)
-        return last
-
-    def operands(self) -> tuple[str, ...]:
-        """Arguments after the program that are not options (``-x``, ``--flag``)."""
-        return tuple(a for a in self.args[1:] if not a.startswith("-"))
-
-    def subcommand(self) -> str | None:
-        ops = self.operands()
-        return ops[0] if ops else None
-
-    def is_(self, program: str, *sub: str) -> bool:
-        if self.program != program:
-            return False
-        if not sub:
-            return True
-        return self.subcommand() in sub
-
-    def has_flag(self, *names: str) -> bool:
-        for a in self.args[1:]:
-            for name in names:
-                if a == name or (name.startswith("--") and a.startswith(name + "=")):
-                    return True
-                if len(name) == 2 and name[0] == "-" and name[1] != "-" and a.startswith("-") and not a.startswith("--") and name[1] in a[1:]:
-                    return True
-        return False
-
-    def word_index(self, value: str) -> int | None:
-        """Index in ``argv`` of the first word whose value is ``value``."""
-        for k, w in enumerate(self.argv):
-            if w.text == value:
-                return k
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Script:
-    commands: tuple[Command, ...]
-    opaque: tuple[str, ...]  # what the view did not understand
-    end: int  # offset in instr.text just after the last token
-    comment: int | None = None  # offset of a trailing shell comment, if any
-    ops: tuple[tuple[str, int, int], ...] = field(default=())  # (operator, start, end) in text
-
-    @property
-    def understood(self) -> bool:
-        return not self.opaque
 
 
 class _Lexer:
