@@ -216,36 +216,9 @@ def covered(instr: Instruction, path: str, marker: str | None = None) -> bool:
     return False
 
 
-def stage_chain(df: Dockerfile, instr: Instruction) -> list[Instruction]:
-    """The instructions that run before ``instr`` in its image: earlier stages it is built
-    ``FROM`` (by name), then its own stage up to ``instr``."""
-    stage = df.stage_of(instr)
-    chain = [stage.instructions[: position(df, instr)]]
-    parent = parent_stage(df, stage)
-    while parent is not None:
-        chain.append(parent.instructions)
-        parent = parent_stage(df, parent)
-    return [other for instrs in reversed(chain) for other in instrs]
-
-
-def env_in_force(df: Dockerfile, instr: Instruction) -> set[str]:
-    """Names set by ENV (inherited through ``FROM <stage>``) or by an ARG with a default in
-    this stage, before ``instr``."""
-    names: set[str] = set()
-    stage = df.stage_of(instr)
-    for other in stage_chain(df, instr):
-        if other.name == "ENV":
-            names.update(other.value[0::2])
-        elif other.name == "ARG" and df.stage_of(other) is stage:
-            for word in other.value:
-                name, eq, _ = word.partition("=")
-                if eq:
-                    names.add(name)
-    return names
-
-
 def env_sets(df: Dockerfile, instr: Instruction, name: str) -> bool:
-    """``name`` (in any letter case) is in ``env_in_force(df, instr)``, answered from an index."""
+    """``name`` (in any letter case) is set before ``instr`` by an ENV of its image (its own stage
+    or a stage it is built ``FROM`` by name) or by an ARG with a default in its own stage."""
     return _chains(df).env_sets(df, instr, name.lower())
 
 
@@ -376,14 +349,14 @@ def later_apt_install_without_update(df: Dockerfile, instr: Instruction) -> int 
 
 
 def earlier_apt_update(df: Dockerfile, instr: Instruction) -> int | None:
-    """Line of the last RUN before ``instr`` in its image (``stage_chain``), of its kind (RUN or
+    """Line of the last RUN before ``instr`` in its image (earlier stages it is built ``FROM``, then its own), of its kind (RUN or
     ONBUILD), that runs ``apt-get update``."""
     found = _chains(df).earlier(df, instr, ("update", instr.name), inclusive=False)
     return df.lines_of(found)[0] if found is not None else None
 
 
 def docker_clean_removed(df: Dockerfile, instr: Instruction) -> bool:
-    """``instr`` or an earlier RUN of its image (``stage_chain``) removes apt's docker-clean hook."""
+    """``instr`` or an earlier RUN of its image removes apt's docker-clean hook."""
     return _chains(df).earlier(df, instr, "hook", inclusive=True) is not None
 
 
