@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 
 from slimfix import parse
+from slimfix.config import load_settings
 from slimfix.measure.builders import (
     Buildah,
     Docker,
@@ -674,4 +675,30 @@ def test_unsafe_fixes_reach_the_rewrite(fake_buildah: Path, tmp_path: Path, unsa
     assert main([str(app)] + (["--unsafe-fixes"] if unsafe else [])) == 0
     (built,) = [p for p in fake_buildah.iterdir() if p.name.endswith(":after")]
     assert ('CMD ["python", "main.py"]' in built.read_text()) == unsafe  # SF401 is an unsafe fix
+    assert "CMD python main.py" in (app / "Dockerfile").read_text()
+
+
+def _config_above(app: Path) -> Path:
+    """A pyproject.toml in the folder above the context whose per-file override names the Dockerfile."""
+    config = app.parent / "pyproject.toml"
+    config.write_text('[tool.slimfix.per-file-overrides."app/Dockerfile"]\nunsafe-fixes = true\n')
+    return config
+
+
+def test_copy_side_mirrors_the_config_so_per_file_globs_still_match(tmp_path: Path) -> None:
+    app = _app(tmp_path / "repo")
+    config = _config_above(app)
+    side = copy_side("after", app, app / "Dockerfile", tmp_path / "scratch", config)
+    assert side.config is not None and side.config.read_text() == config.read_text()
+    assert side.dockerfile.relative_to(side.config.parent) == Path("app/Dockerfile")
+    assert load_settings(app / "Dockerfile", config).unsafe_fixes
+    assert load_settings(side.dockerfile, side.config).unsafe_fixes
+
+
+def test_per_file_overrides_reach_the_rewrite(fake_buildah: Path, tmp_path: Path) -> None:
+    app = _app(tmp_path / "repo", NAIVE)
+    _config_above(app)
+    assert main([str(app)]) == 0  # no --unsafe-fixes: the config's override for app/Dockerfile turns them on
+    (built,) = [p for p in fake_buildah.iterdir() if p.name.endswith(":after")]
+    assert 'CMD ["python", "main.py"]' in built.read_text()  # SF401 is an unsafe fix
     assert "CMD python main.py" in (app / "Dockerfile").read_text()

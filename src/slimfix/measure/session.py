@@ -72,10 +72,11 @@ def measure(request: Request, builder: Builder, progress: Progress) -> Measureme
     state = _Run(builder, request, progress)
     try:
         progress.start("copying the build context")
-        before = copy_side("before", request.context, request.dockerfile, scratch)
-        after = copy_side("after", request.context, request.dockerfile, scratch)
+        config = find_config(request.dockerfile.parent)
+        before = copy_side("before", request.context, request.dockerfile, scratch, config)
+        after = copy_side("after", request.context, request.dockerfile, scratch, config)
         progress.start("rewriting the copy with slimfix --write")
-        changed = rewrite(after, request.unsafe_fixes, find_config(request.dockerfile.parent))
+        changed = rewrite(after, request.unsafe_fixes)
         progress.finish("changed" if changed else "nothing to change")
         touched = choose_touch(original, (before, after) if changed else (before,), request.touch)
         if touched is None:

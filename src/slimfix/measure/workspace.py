@@ -51,41 +51,52 @@ CHANGE_TEXT = "slimfix measure: one-line change"
 
 @dataclass(frozen=True)
 class Side:
-    """One build's scratch copy: "before" (as written) or "after" (slimfix's rewrite)."""
+    """One build's scratch copy: "before" (as written) or "after" (slimfix's rewrite).
+
+    ``config`` is the copy of the user's slimfix configuration (None: there is none).
+    """
 
     label: str
     root: Path
     context: Path
     dockerfile: Path
+    config: Path | None = None
 
 
-def copy_side(label: str, context: Path, dockerfile: Path, scratch: Path) -> Side:
-    """Copy ``context`` (symlinks as links, sockets and FIFOs left out) and the Dockerfile."""
+def copy_side(label: str, context: Path, dockerfile: Path, scratch: Path, config: Path | None = None) -> Side:
+    """Copy ``context`` (symlinks as links, sockets and FIFOs left out), the Dockerfile and ``config``.
+
+    The copies keep their places relative to one another under ``<scratch>/<label>/tree``
+    (mirroring the folder the three share), so the configuration's per-file globs and
+    ``extend-exclude`` match the copied Dockerfile as they match the original.
+    """
+    context, dockerfile = Path(os.path.realpath(context)), Path(os.path.realpath(dockerfile))
+    config = Path(os.path.realpath(config)) if config is not None else None
+    parents = [str(context), str(dockerfile.parent)] + ([str(config.parent)] if config is not None else [])
+    base = Path(os.path.commonpath(parents))
     root = scratch / label
-    dest_context = root / "context"
+    tree = root / "tree"
+    dest_context = tree / context.relative_to(base)
     try:
         scratch_real = os.path.realpath(scratch)
         shutil.copytree(context, dest_context, symlinks=True, ignore=lambda d, names: _skipped(d, names, scratch_real))
-        inside = _relative_to(dockerfile, context)
-        if inside is not None:
-            dest_dockerfile = dest_context / inside
-        else:
-            dest_dockerfile = root / "dockerfile" / dockerfile.name
-            dest_dockerfile.parent.mkdir(parents=True)
-            shutil.copy2(dockerfile, dest_dockerfile)
+        dest_dockerfile = tree / dockerfile.relative_to(base)
+        if not dockerfile.is_relative_to(context):
+            _copy_file(dockerfile, dest_dockerfile)
             specific = dockerfile.with_name(dockerfile.name + ".dockerignore")
             if specific.is_file():
                 shutil.copy2(specific, dest_dockerfile.with_name(specific.name))
+        dest_config = tree / config.relative_to(base) if config is not None else None
+        if config is not None and not config.is_relative_to(context):
+            _copy_file(config, dest_config)
     except (OSError, shutil.Error) as exc:
         raise MeasureError(f"cannot copy the build context {context} to {root}: {_first_error(exc)}") from None
-    return Side(label, root, dest_context, dest_dockerfile)
+    return Side(label, root, dest_context, dest_dockerfile, dest_config)
 
 
-def _relative_to(path: Path, folder: Path) -> Path | None:
-    try:
-        return path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return None
+def _copy_file(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, dest)
 
 
 def _skipped(directory: str, names: list[str], scratch: str) -> set[str]:
@@ -109,13 +120,13 @@ def _first_error(exc: BaseException) -> str:
     return str(exc)
 
 
-def rewrite(side: Side, unsafe_fixes: bool, config: Path | None) -> bool:
-    """Run ``slimfix --write`` on the copy; True if it changed any file of it."""
+def rewrite(side: Side, unsafe_fixes: bool) -> bool:
+    """Run ``slimfix --write`` on the copy (with the copy of the configuration); True if it changed any file of it."""
     from slimfix.cli import main
 
     argv = ["--write", "--quiet", str(side.dockerfile), "--context", str(side.context)]
     argv += ["--unsafe-fixes"] if unsafe_fixes else []
-    argv += ["--config", str(config)] if config is not None else []
+    argv += ["--config", str(side.config)] if side.config is not None else []
     before = _snapshot(side.root)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
