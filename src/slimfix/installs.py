@@ -88,10 +88,15 @@ _INSTALLERS = frozenset({"uv", "poetry", "pipenv", "npm", "yarn", "pnpm", "go", 
 _PIP_PROJECT_OPTS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "--group"})
 
 
+def installer(prog: str) -> bool:
+    """Whether ``recognise`` may find an install in a command running ``prog``."""
+    return prog in _INSTALLERS or _PIP.match(prog) is not None or _PYTHON.match(prog) is not None
+
+
 def recognise(cmd: Command) -> Install | None:
     """The install ``cmd`` runs, or None."""
     prog = cmd.program
-    if prog not in _INSTALLERS and not _PIP.match(prog) and not _PYTHON.match(prog):
+    if not installer(prog):
         return None  # most commands: none of the programs below
     words = [_word(w) for w in cmd.argv]
     if not words or words[0] is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from slimfix.analysis import State, advance, stage_steps
 from slimfix.cst import Dockerfile, Instruction, Stage
-from slimfix.installs import recognise
+from slimfix.installs import installer, recognise
 from slimfix.runtime_libs import Distro, Package, Role, classify, distro_of
 from slimfix.shell import Command, Script, Word, script
 
@@ -86,6 +86,8 @@ class Shape:
 def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
     """The split of ``stage``; None when it installs no build tools or no dependencies."""
     body = stage.instructions[1:]
+    if not any(_installs_dependencies(i) for i in body if i.name == "RUN"):
+        return None  # nothing installs dependencies: no mixed RUN, and nothing to split
     states = {id(step.instr): step.state for step in stage_steps(df, stage)}
     distro = distro_of(root_image(df, stage))
     runs = {id(i): package_run(i, distro) for i in body if i.name == "RUN"}
@@ -243,9 +245,10 @@ def package_run(instr: Instruction, distro: Distro) -> PackageRun | None:
 
 def _install_words(cmd: Command) -> tuple[list[Word], str] | None:
     """The package words of ``apt-get install`` / ``apk add`` and the manager, else None."""
-    if cmd.program in ("apt-get", "apt") and cmd.subcommand() == "install":
+    prog = cmd.program
+    if prog in ("apt-get", "apt") and cmd.subcommand() == "install":
         return _operands(cmd, "install", _APT_VALUE_OPTIONS), "apt"
-    if cmd.program == "apk" and cmd.subcommand() == "add":
+    if prog == "apk" and cmd.subcommand() == "add":
         return _operands(cmd, "add", _APK_VALUE_OPTIONS), "apk"
     return None
 
@@ -267,14 +270,22 @@ def _operands(cmd: Command, sub: str, value_options: frozenset[str]) -> list[Wor
 
 
 def _housekeeping(cmd: Command) -> bool:
-    if cmd.program in ("apt-get", "apt"):
+    prog = cmd.program
+    if prog in ("apt-get", "apt"):
         return cmd.subcommand() in _APT_HOUSEKEEPING
-    if cmd.program == "apk":
+    if prog == "apk":
         return cmd.subcommand() in _APK_HOUSEKEEPING
-    if cmd.program == "rm":
+    if prog == "rm":
         paths = cmd.operands()
         return bool(paths) and all(p.startswith(_CACHE_DIRS) for p in paths)
     return False
+
+
+def _installs_dependencies(instr: Instruction) -> bool:
+    """A command of the RUN installs dependencies: what both ``_installs_tools`` and
+    ``dependency_commands`` require before anything else."""
+    scr = script(instr)
+    return scr is not None and not scr.opaque and any(_dependency_kind(c) for c in scr.commands)
 
 
 def _installs_tools(instr: Instruction, distro: Distro) -> bool:
@@ -331,12 +342,15 @@ _TOOL_KINDS = {"pip": "pip", "poetry": "poetry", "npm": "node", "yarn": "node", 
 
 
 def _dependency_kind(cmd: Command) -> str:
+    prog = cmd.program
+    if not installer(prog):
+        return ""  # most commands; python, poetry and go, checked below, are installers
     found = recognise(cmd)
     if found is not None:
         if found.tool == "pip" and found.verb != "install":
             return ""
         return _TOOL_KINDS.get(found.tool, "")
-    if _PYTHON.match(cmd.program) and cmd.args[1:3] == ("-m", "venv"):
+    if _PYTHON.match(prog) and cmd.args[1:3] == ("-m", "venv"):
         return "venv"
     if cmd.is_("poetry", "config"):
         return "poetry"
