@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 
 from slimfix.analysis import State, advance, stage_steps
 from slimfix.cst import Dockerfile, Instruction, Stage
+from slimfix.engine import _set, _Value
 from slimfix.installs import installer, recognise
 from slimfix.runtime_libs import Distro, Package, Role, classify, distro_of
 from slimfix.shell import Command, Script, Word, script
 
 PIP_USER_HOME = "/root/.local"
 VENV = "/opt/venv"
-_PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
+_PYTHON = r"^python(3(\.\d+)?)?$"  # compiled on first use
 # pip install options that take a value as the next word
 _PIP_VALUE_OPTIONS = frozenset(
     ["-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host", "--platform", "--python-version", "--implementation", "--abi", "--progress-bar", "--cache-dir", "--log", "--timeout", "--retries", "--exists-action", "--proxy", "--cert", "--client-cert", "--no-binary", "--only-binary", "--upgrade-strategy", "--root-user-action", "-C", "--config-settings"]
@@ -37,46 +37,73 @@ BOTH = frozenset({"ARG", "ENV", "SHELL", "WORKDIR"})  # needed by both stages
 APP_ONLY = frozenset({"LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "MAINTAINER"})
 
 
-@dataclass(frozen=True)
-class PackageRun:
+# Records written by hand like ``engine.Edit`` (a dataclass costs start-up time).
+
+
+class PackageRun(_Value):
     """A RUN that only manages apt or apk packages."""
 
+    __slots__ = _fields = ("instr", "manager", "packages", "no_recommends", "noninteractive")
     instr: Instruction
     manager: str  # "apt" or "apk"
     packages: tuple[Package, ...]
     no_recommends: bool  # every apt-get install in it skips recommended packages
     noninteractive: bool  # it sets DEBIAN_FRONTEND=noninteractive on the install
 
+    def __init__(
+        self, instr: Instruction, manager: str, packages: tuple[Package, ...], no_recommends: bool, noninteractive: bool
+    ) -> None:
+        for name, value in zip(self._fields, (instr, manager, packages, no_recommends, noninteractive)):
+            _set(self, name, value)
+
     @property
     def tools(self) -> tuple[Package, ...]:
         return tuple(p for p in self.packages if p.role is not Role.RUNTIME)
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(_Value):
     """A final stage with build tools, sorted for a builder/app split."""
 
+    __slots__ = _fields = (
+        "stage", "tool_run", "tools", "problem", "waits_for", "kind", "install", "deps", "bin_dir", "make_venv",
+        "runtime", "manager", "no_recommends", "noninteractive", "builder", "app_pre", "package_runs", "app_post",
+        "has_path", "activate", "unsafe",
+    )
     stage: Stage
     tool_run: Instruction  # the first RUN that installs a build tool
     tools: tuple[Package, ...]  # every build package the stage installs
-    problem: str = ""  # why the stage cannot be split; empty when it can
-    waits_for: str = ""  # the code whose fix must come first ("SF201"), if any
-    kind: str = ""  # "pip-user", "venv", "node" or "go"
-    install: Instruction | None = None  # the last RUN of the dependency install
-    deps: str = ""  # what the app copies from the builder
-    bin_dir: str = ""  # what the app puts on PATH ("" for none)
-    make_venv: Instruction | None = None  # insert the venv before this instruction
-    runtime: tuple[str, ...] = ()  # packages the app installs
-    manager: str = "apt"
-    no_recommends: bool = True
-    noninteractive: bool = False
-    builder: tuple[Instruction, ...] = ()  # instructions after FROM the builder keeps
-    app_pre: tuple[Instruction, ...] = ()  # instructions before the install the app keeps
-    package_runs: tuple[Instruction, ...] = ()  # where the app's runtime RUN goes
-    app_post: tuple[Instruction, ...] = ()  # instructions after the install
-    has_path: bool = False  # the stage already puts ``bin_dir`` on PATH
-    activate: bool = False  # also set VIRTUAL_ENV: Poetry installs into the venv only then
-    unsafe: tuple[str, ...] = field(default=())  # why the split may change the image
+    problem: str  # why the stage cannot be split; empty when it can
+    waits_for: str  # the code whose fix must come first ("SF201"), if any
+    kind: str  # "pip-user", "venv", "node" or "go"
+    install: Instruction | None  # the last RUN of the dependency install
+    deps: str  # what the app copies from the builder
+    bin_dir: str  # what the app puts on PATH ("" for none)
+    make_venv: Instruction | None  # insert the venv before this instruction
+    runtime: tuple[str, ...]  # packages the app installs
+    manager: str
+    no_recommends: bool
+    noninteractive: bool
+    builder: tuple[Instruction, ...]  # instructions after FROM the builder keeps
+    app_pre: tuple[Instruction, ...]  # instructions before the install the app keeps
+    package_runs: tuple[Instruction, ...]  # where the app's runtime RUN goes
+    app_post: tuple[Instruction, ...]  # instructions after the install
+    has_path: bool  # the stage already puts ``bin_dir`` on PATH
+    activate: bool  # also set VIRTUAL_ENV: Poetry installs into the venv only then
+    unsafe: tuple[str, ...]  # why the split may change the image
+
+    def __init__(
+        self, stage: Stage, tool_run: Instruction, tools: tuple[Package, ...], problem: str = "", waits_for: str = "",
+        kind: str = "", install: Instruction | None = None, deps: str = "", bin_dir: str = "",
+        make_venv: Instruction | None = None, runtime: tuple[str, ...] = (), manager: str = "apt",
+        no_recommends: bool = True, noninteractive: bool = False, builder: tuple[Instruction, ...] = (),
+        app_pre: tuple[Instruction, ...] = (), package_runs: tuple[Instruction, ...] = (),
+        app_post: tuple[Instruction, ...] = (), has_path: bool = False, activate: bool = False,
+        unsafe: tuple[str, ...] = (),
+    ) -> None:
+        values = (stage, tool_run, tools, problem, waits_for, kind, install, deps, bin_dir, make_venv, runtime, manager,
+                  no_recommends, noninteractive, builder, app_pre, package_runs, app_post, has_path, activate, unsafe)
+        for name, value in zip(self._fields, values):
+            _set(self, name, value)
 
     @property
     def ready(self) -> bool:
@@ -188,9 +215,7 @@ def _no(shape: Shape, reason: str) -> Shape:
 
 
 def _replace(shape: Shape, **changes: object) -> Shape:
-    import dataclasses
-
-    return dataclasses.replace(shape, **changes)
+    return Shape(**{**dict(zip(Shape._fields, shape._values())), **changes})
 
 
 def root_image(df: Dockerfile, stage: Stage) -> str:
@@ -350,7 +375,7 @@ def _dependency_kind(cmd: Command) -> str:
         if found.tool == "pip" and found.verb != "install":
             return ""
         return _TOOL_KINDS.get(found.tool, "")
-    if _PYTHON.match(prog) and cmd.args[1:3] == ("-m", "venv"):
+    if re.match(_PYTHON, prog) and cmd.args[1:3] == ("-m", "venv"):
         return "venv"
     if cmd.is_("poetry", "config"):
         return "poetry"
