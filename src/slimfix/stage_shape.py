@@ -18,7 +18,7 @@ from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.engine import _set, _Value
 from slimfix.installs import installer, recognise
 from slimfix.runtime_libs import Distro, Package, Role, classify, distro_of
-from slimfix.shell import Command, Script, Word, script
+from slimfix.shell import Command, Word, script
 
 PIP_USER_HOME = "/root/.local"
 VENV = "/opt/venv"
@@ -113,19 +113,20 @@ class Shape(_Value):
 def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
     """The split of ``stage``; None when it installs no build tools or no dependencies."""
     body = stage.instructions[1:]
-    if not any(_installs_dependencies(i) for i in body if i.name == "RUN"):
+    run_body = [i for i in body if i.name == "RUN"]
+    if not any(_installs_dependencies(i) for i in run_body):
         return None  # nothing installs dependencies: no mixed RUN, and nothing to split
     states = {id(step.instr): step.state for step in stage_steps(df, stage)}
     distro = distro_of(root_image(df, stage))
-    runs = {id(i): package_run(i, distro) for i in body if i.name == "RUN"}
-    tool_runs = [i for i in body if runs.get(id(i)) and runs[id(i)].tools]
-    mixed = [i for i in body if i.name == "RUN" and runs[id(i)] is None and _installs_tools(i, distro)]
+    runs = {id(i): package_run(i, distro) for i in run_body}
+    tool_runs = [i for i in run_body if runs[id(i)] and runs[id(i)].tools]
+    mixed = [i for i in run_body if runs[id(i)] is None and _installs_tools(i, distro)]
     if mixed:
         line = df.lines_of(mixed[0])[0]
         return Shape(stage, mixed[0], _tools_of(mixed[0], distro), problem=(
             f"line {line} installs build tools and dependencies in one RUN; give the package install a RUN of its own"
         ))
-    installs = [i for i in body if i.name == "RUN" and dependency_commands(i) is not None]
+    installs = [i for i in run_body if dependency_commands(i) is not None]
     if not tool_runs or not installs:
         return None
     base = Shape(stage, tool_runs[0], tuple(p for i in tool_runs for p in runs[id(i)].tools))
@@ -309,15 +310,25 @@ def _housekeeping(cmd: Command) -> bool:
 def _installs_dependencies(instr: Instruction) -> bool:
     """A command of the RUN installs dependencies: what both ``_installs_tools`` and
     ``dependency_commands`` require before anything else."""
-    scr = script(instr)
-    return scr is not None and not scr.opaque and any(_dependency_kind(c) for c in scr.commands)
+    return any(_kinds(instr) or ())
+
+
+def _kinds(instr: Instruction) -> tuple[str, ...] | None:
+    """``_dependency_kind`` of each command; None without a complete shell view.  Kept with
+    the instruction, as the shell view it reads is (``shell.script``): a function of the
+    immutable node, asked for several times per analysis."""
+    memo = instr.__dict__
+    if "_dependency_kinds" not in memo:
+        scr = script(instr)
+        memo["_dependency_kinds"] = None if scr is None or scr.opaque else tuple(map(_dependency_kind, scr.commands))
+    return memo["_dependency_kinds"]
 
 
 def _installs_tools(instr: Instruction, distro: Distro) -> bool:
     """A RUN that installs build tools and dependencies together and does not remove the tools."""
-    scr = script(instr)
-    if scr is None or scr.opaque or not any(_dependency_kind(c) for c in scr.commands):
+    if not _installs_dependencies(instr):
         return False
+    scr = script(instr)
     removes = any(
         (c.program in ("apt-get", "apt") and c.subcommand() in ("purge", "remove", "autoremove"))
         or (c.program == "apk" and c.subcommand() == "del")
@@ -345,11 +356,12 @@ def _tools_of(instr: Instruction, distro: Distro) -> tuple[Package, ...]:
 
 def dependency_commands(instr: Instruction) -> tuple[Command, ...] | None:
     """The commands of a RUN that only installs dependencies (pip, poetry, npm, go)."""
-    scr: Script | None = script(instr)
-    if scr is None or scr.opaque or not scr.commands:
+    kinds = _kinds(instr)
+    if not kinds or not any(kinds):
         return None
-    if all(_dependency_kind(c) or _cache_cleanup(c) for c in scr.commands) and any(_dependency_kind(c) for c in scr.commands):
-        return tuple(c for c in scr.commands if _dependency_kind(c))
+    commands = script(instr).commands
+    if all(k or _cache_cleanup(c) for c, k in zip(commands, kinds)):
+        return tuple(c for c, k in zip(commands, kinds) if k)
     return None
 
 
@@ -375,7 +387,7 @@ def _dependency_kind(cmd: Command) -> str:
         if found.tool == "pip" and found.verb != "install":
             return ""
         return _TOOL_KINDS.get(found.tool, "")
-    if re.match(_PYTHON, prog) and cmd.args[1:3] == ("-m", "venv"):
+    if prog.startswith("python") and re.match(_PYTHON, prog) and cmd.args[1:3] == ("-m", "venv"):
         return "venv"
     if cmd.is_("poetry", "config"):
         return "poetry"
