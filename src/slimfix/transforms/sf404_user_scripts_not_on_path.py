@@ -126,18 +126,18 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         state = ends[id(parent)].copy() if parent else _State(ROOT if official_image(stage.base or "") else UNKNOWN)
         install: tuple[Instruction, Word, _State] | None = None
         for instr in stage.instructions:
-            if instr.name == "USER" and instr.value:
+            keyword = instr.name
+            if keyword == "USER" and instr.value:
                 name = instr.value[0].split(":", 1)[0]
                 state.user = ROOT if name in ("root", "0") else (UNKNOWN if "$" in name else name)
-            elif instr.name == "ENV":
+            elif keyword == "ENV":
                 _read_env(instr, state)
-            elif instr.name == "RUN":
+            elif keyword == "RUN":
                 for cmd in _commands(instr):
                     home = _created_home(cmd)
                     if home:
                         state.homes[home[0]] = home[1]
-                    flag = _user_install(cmd)
-                    if flag is not None and install is None:
+                    if install is None and (flag := _user_install(cmd)) is not None:  # the first one counts
                         install = (instr, flag, _with_prefix(state, cmd))
         ends[id(stage)] = state
         if install is None or _covered(df, stage, fixed, install[2].bin_dir()[0]):
@@ -220,14 +220,14 @@ def _commands(instr: Instruction) -> tuple[Command, ...]:
 
 def _user_install(cmd: Command) -> Word | None:
     """The ``--user`` word of a ``pip install --user`` (also ``python -m pip``)."""
-    args = cmd.args
-    start = 0
-    if _versioned(cmd.program, "pip", _PIP):
+    program = cmd.program
+    if _versioned(program, "pip", _PIP):
         start = 1
-    elif _versioned(cmd.program, "python", _PYTHON) and args[1:3] == ("-m", "pip"):
+    elif _versioned(program, "python", _PYTHON) and cmd.args[1:3] == ("-m", "pip"):
         start = 3
     else:
         return None
+    args = cmd.args
     ops = [a for a in args[start:] if not a.startswith("-")]
     if not ops or ops[0] != "install":
         return None
