@@ -107,8 +107,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             elif instr.name == "ENTRYPOINT":
                 entry = instr
                 cmd = cmd if cmd_set else None
-            elif instr.name == "ENV":
-                for pair in _env_pairs(instr):
+            elif instr.name == "ENV" and any(name in instr.sem.args for name in FLASK_VARS):
+                for pair in _env_pairs(instr):  # its names are words of sem.args: only these ENVs matter
                     env[pair.name] = (instr, pair)
     owner = {id(i): s for s in chain for i in s.instructions}
     for name, (instr, pair) in env.items():
