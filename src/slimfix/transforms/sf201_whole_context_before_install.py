@@ -79,7 +79,7 @@ _PLAIN_NAME = r"[A-Za-z0-9._@+=-]+(/[A-Za-z0-9._@+=-]+)*$"  # compiled on first 
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    view = _context(ctx)
+    views: list[_View | str | None] = []  # the build context, read at the first whole-context COPY
     ends: dict[str, str | None] = {}
     for stage in ctx.df.stages:
         base = (stage.base or "").lower()
@@ -91,7 +91,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             if instr.name in ("COPY", "ADD") and cwd is not None and not instr.sem.flag("from"):
                 dest = _whole_context_dest(instr, cwd)
                 if dest is not None and not any(installs.under(d, dest) for d in earlier):
-                    found = _split(ctx, view, stage, k, dest, cwd, env)
+                    if not views:
+                        views.append(_context(ctx))
+                    found = _split(ctx, views[0], stage, k, dest, cwd, env)
                     if found is not None:
                         yield found
                 target = _target(instr, cwd)
