@@ -303,3 +303,17 @@ def test_manifest_destination_is_the_same_folder(absolute: bool, parts: list[str
     want = clean(posixpath.join(cwd, dest, sub))
     assert clean(posixpath.join(cwd, prefix)) == want
     assert prefix.startswith("/") == dest.startswith("/")
+
+
+def test_the_context_is_read_only_for_a_whole_context_copy(tmp_path: Path, monkeypatch) -> None:
+    """Looking up the ignore file costs file-system calls on every pass: only a `COPY . DEST` needs it."""
+    from slimfix.transforms import sf201_whole_context_before_install as module
+
+    read: list[Path] = []
+    real = module._context
+    monkeypatch.setattr(module, "_context", lambda ctx: read.append(ctx.settings.context) or real(ctx))
+    assert sf201("FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\n", tmp_path) == []
+    assert read == []
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    sf201("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCOPY . /srv\n", tmp_path)
+    assert read == [tmp_path]  # once, for both copies

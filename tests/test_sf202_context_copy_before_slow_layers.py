@@ -259,3 +259,29 @@ def test_generated_dockerfiles() -> None:
         _check_property(text)
 
     run()
+
+
+# ---- work -------------------------------------------------------------------------------
+
+
+def test_each_pair_of_steps_is_compared_once_per_stage(monkeypatch) -> None:
+    """Every candidate scans the steps above it; the comparisons it repeats are remembered.
+
+    Here each install races with the ones above it and with the COPY into /usr, so every
+    candidate is blocked by the COPY after scanning all the installs before it: without the
+    memo the 40 installs cost about 40 * 40 comparisons instead of one per adjacent pair.
+    """
+    from slimfix.transforms import sf202_context_copy_before_slow_layers as sf202
+
+    seen: Counter = Counter()
+
+    def counting(a, b):
+        seen[(id(a), id(b))] += 1
+        return depends(a, b)
+
+    monkeypatch.setattr(sf202, "depends", counting)
+    text = "FROM d\nCOPY . /usr/src/app\n" + "".join(f"RUN apt-get install -y pkg{k}\n" for k in range(40))
+    found = check_text(text, Settings(select=frozenset({CODE})))  # its tree, so the ids, live throughout
+    assert len(found) == 40 and all(d.fix is None for d in found)  # reported, blocked by the COPY
+    assert seen and max(seen.values()) == 1
+    assert sum(seen.values()) < 3 * 40

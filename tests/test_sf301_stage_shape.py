@@ -232,3 +232,35 @@ def test_poetry_sets_virtual_env_plain_pip_does_not() -> None:
     assert poetry.make_venv is not None and poetry.make_venv.text.startswith("RUN pip install poetry")
     plain = shape_of(HEAD + "COPY requirements.txt .\nRUN pip install -r requirements.txt\n")
     assert plain.activate is False
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        ("pip install flask", "pip"), ("pip3.12 install flask", "pip"), ("python3 -m pip install flask", "pip"),
+        ("/usr/local/bin/pip install flask", "pip"), ("uv pip install flask", "pip"), ("pip download flask", ""),
+        ("python3 -m venv /opt/venv", "venv"), ("python -m venv /opt/venv", "venv"),
+        ("poetry config virtualenvs.create false", "poetry"), ("poetry install", "poetry"),
+        ("npm ci", "node"), ("yarn", "node"), ("go build -o /app .", "go"), ("go mod download", "go-mod"),
+        ("apt-get install -y gcc", ""), ("pipx install black", ""), ("pythonx -m venv /v", ""), ("make", ""),
+    ],
+)
+def test_dependency_kind(command: str, kind: str) -> None:
+    """What each command installs; programs that are no installer are turned away first."""
+    from slimfix.shell import script
+    from slimfix.stage_shape import _dependency_kind
+
+    scr = script(parse(f"FROM d\nRUN {command}\n").instructions[1])
+    assert _dependency_kind(scr.commands[0]) == kind
+
+
+def test_stage_without_dependency_install_is_not_classified(monkeypatch) -> None:
+    """A final stage with no pip/npm/go install needs no look at its packages (most files)."""
+    import slimfix.stage_shape as stage_shape
+
+    looked: list[str] = []
+    monkeypatch.setattr(stage_shape, "package_run", lambda instr, distro: looked.append(instr.text))
+    text = HEAD + "COPY . .\n" + "RUN make && ./configure\nRUN apt-get install -y curl\n" * 20
+    assert shape_of(text) is None and looked == []
+    shape_of(text + "RUN pip install -r requirements.txt\n")
+    assert len(looked) == 42  # one install: every RUN is looked at

@@ -111,3 +111,16 @@ def test_report_only_says_what_to_do(src: str, hint: str) -> None:
     (d,) = findings(src)
     assert d.fix is None
     assert hint in d.message
+
+
+def test_only_envs_naming_a_flask_variable_are_split_into_pairs(monkeypatch) -> None:
+    """Most ENVs set other variables: their words are not parsed at all; the last FLASK_DEBUG wins."""
+    from slimfix.transforms import sf402_dev_server_in_image as sf402
+
+    split: list[str] = []
+    real = sf402._env_pairs
+    monkeypatch.setattr(sf402, "_env_pairs", lambda instr: split.append(instr.text) or real(instr))
+    text = "FROM python:3\n" + "ENV A=1 B=2\n" * 30 + "ENV X=1 FLASK_DEBUG=1\nENV FLASK_DEBUG=0 Y=2\nENV C=3\n"
+    assert fix(text) == text and split == ["ENV X=1 FLASK_DEBUG=1\n", "ENV FLASK_DEBUG=0 Y=2\n"]
+    text = text.replace("ENV FLASK_DEBUG=0 Y=2\n", "")
+    assert fix(text) == text.replace("FLASK_DEBUG=1", "FLASK_DEBUG=0")

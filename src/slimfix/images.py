@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 # WORKDIR of official images (Linux variants), from their Dockerfiles; none set a USER.
 KNOWN_WORKDIRS = {
     "scratch": "/",
@@ -19,7 +17,7 @@ KNOWN_WORKDIRS = {
 }
 WINDOWS_TAG_HINTS = ("windows", "nanoserver", "servercore")
 _REGISTRY_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "library/")
-_DRIVE = re.compile(r"^[A-Za-z]:")
+_DRIVE = r"^[A-Za-z]:"  # a Windows drive; compiled on first use
 
 
 def official_image(ref: str) -> str | None:

@@ -18,9 +18,9 @@ import posixpath
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Protocol
 
+from slimfix.engine import _set, _Value
 from slimfix.shell import Command, Word
 
 
@@ -48,21 +48,41 @@ class Files(Protocol):
         """The text of a file that is ``inside``; None when the image does not have it."""
 
 
-@dataclass(frozen=True)
-class Install:
+# Records written by hand like ``engine.Edit``: a dataclass costs a fraction of a millisecond
+# to create at import, and ``slimfix -`` starts on every save.
+
+
+class Install(_Value):
+    __slots__ = _fields = ("tool", "verb", "args", "text", "project")
     tool: str  # pip, poetry, pipenv, uv, npm, yarn, pnpm, go, bundler, composer, gem
     verb: str  # install, ci, sync, download, ...
     args: tuple[str | None, ...]  # the words after the verb; None for a word holding $VAR
     text: str  # the command as written, for messages
     project: bool  # whether it reads the project's files at all (pip install flask: no)
 
+    def __init__(self, tool: str, verb: str, args: tuple[str | None, ...], text: str, project: bool) -> None:
+        _set(self, "tool", tool)
+        _set(self, "verb", verb)
+        _set(self, "args", args)
+        _set(self, "text", text)
+        _set(self, "project", project)
 
-@dataclass(frozen=True)
-class Reads:
-    files: tuple[str, ...] = ()  # files it reads, in the order it reads them
-    writes: tuple[str, ...] = ()  # folders (or files) it creates in the image
-    rewrites: tuple[str, ...] = ()  # files among ``files`` it may change
-    source: tuple[str, ...] = ()  # why it may read more than ``files``; empty: it reads only those
+
+class Reads(_Value):
+    __slots__ = _fields = ("files", "writes", "rewrites", "source")
+    files: tuple[str, ...]  # files it reads, in the order it reads them
+    writes: tuple[str, ...]  # folders (or files) it creates in the image
+    rewrites: tuple[str, ...]  # files among ``files`` it may change
+    source: tuple[str, ...]  # why it may read more than ``files``; empty: it reads only those
+
+    def __init__(
+        self, files: tuple[str, ...] = (), writes: tuple[str, ...] = (), rewrites: tuple[str, ...] = (),
+        source: tuple[str, ...] = (),
+    ) -> None:
+        _set(self, "files", files)
+        _set(self, "writes", writes)
+        _set(self, "rewrites", rewrites)
+        _set(self, "source", source)
 
 
 def clean(path: str) -> str:
@@ -82,23 +102,33 @@ def under(path: str, folder: str) -> bool:
 
 # ---- recognising the command ---------------------------------------------------------------
 
-_PIP = re.compile(r"pip(\d+(\.\d+)*)?$")
-_PYTHON = re.compile(r"python(\d+(\.\d+)*)?$")
+# Patterns compiled on first use (``re`` keeps them): most runs never need them.
+_PIP = r"pip(\d+(\.\d+)*)?$"
+_PYTHON = r"python(\d+(\.\d+)*)?$"
 _INSTALLERS = frozenset({"uv", "poetry", "pipenv", "npm", "yarn", "pnpm", "go", "bundle", "composer", "gem"})
 _PIP_PROJECT_OPTS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "--group"})
+
+
+def installer(prog: str) -> bool:
+    """Whether ``recognise`` may find an install in a command running ``prog``."""
+    if prog in _INSTALLERS:
+        return True
+    if prog.startswith("pip"):
+        return re.match(_PIP, prog) is not None
+    return prog.startswith("python") and re.match(_PYTHON, prog) is not None
 
 
 def recognise(cmd: Command) -> Install | None:
     """The install ``cmd`` runs, or None."""
     prog = cmd.program
-    if prog not in _INSTALLERS and not _PIP.match(prog) and not _PYTHON.match(prog):
+    if not installer(prog):
         return None  # most commands: none of the programs below
     words = [_word(w) for w in cmd.argv]
     if not words or words[0] is None:
         return None
     rest = words[1:]
     text = " ".join(w.raw for w in cmd.argv)
-    if _PYTHON.match(prog) and rest[:2] == ["-m", "pip"]:
+    if re.match(_PYTHON, prog) and rest[:2] == ["-m", "pip"]:
         prog, rest = "pip", rest[2:]
     if prog == "uv" and rest[:1] == ["pip"]:
         verb, args = _verb(rest[1:])
@@ -107,7 +137,7 @@ def recognise(cmd: Command) -> Install | None:
         if verb == "sync":
             return Install("pip", "sync", args, text, True)
         return None
-    if _PIP.match(prog):
+    if re.match(_PIP, prog):
         verb, args = _verb(rest)
         return Install("pip", verb, args, text, _pip_project(args)) if verb == "install" else None
     verb, args = _verb(rest)
@@ -135,14 +165,14 @@ def recognise(cmd: Command) -> Install | None:
 
 
 _UNKNOWN = "\x00"  # the value part of ``--name=$VAR``
-_OPTION_WITH_VALUE = re.compile(r"(--?[A-Za-z][\w-]*)=")
+_OPTION_WITH_VALUE = r"(--?[A-Za-z][\w-]*)="  # compiled on first use
 
 
 def _word(word: Word) -> str | None:
     """A word's value; ``--name=`` + ``_UNKNOWN`` for an option whose value holds a variable."""
     if word.value is not None:
         return word.value
-    m = _OPTION_WITH_VALUE.match(word.raw)
+    m = re.match(_OPTION_WITH_VALUE, word.raw)
     return m.group(1) + "=" + _UNKNOWN if m else None
 
 
@@ -170,10 +200,12 @@ def _pip_project(args: tuple[str | None, ...]) -> bool:
 # ---- option parsing ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class _Spec:
-    values: frozenset[str]  # options that take a value
-    flags: frozenset[str]  # options that take none
+    __slots__ = ("flags", "values")
+
+    def __init__(self, values: frozenset[str], flags: frozenset[str]) -> None:
+        self.values = values  # options that take a value
+        self.flags = flags  # options that take none
 
 
 def _options(args: tuple[str | None, ...], spec: _Spec) -> tuple[list[tuple[str, str | None]], list[str | None], list[str]]:
@@ -311,15 +343,17 @@ _COMPOSER_SPEC = _spec(
 # ---- what each install reads ---------------------------------------------------------------
 
 
-@dataclass
 class _Acc:
-    cwd: str
-    files: Files
-    env: Mapping[str, str]
-    read_files: list[str] = field(default_factory=list)
-    writes: list[str] = field(default_factory=list)
-    rewrites: list[str] = field(default_factory=list)
-    source: list[str] = field(default_factory=list)
+    __slots__ = ("cwd", "env", "files", "read_files", "rewrites", "source", "writes")
+
+    def __init__(self, cwd: str, files: Files, env: Mapping[str, str]) -> None:
+        self.cwd = cwd
+        self.files = files
+        self.env = env
+        self.read_files: list[str] = []
+        self.writes: list[str] = []
+        self.rewrites: list[str] = []
+        self.source: list[str] = []
 
     def path(self, rel: str) -> str:
         return _join(self.cwd, rel)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+
+from slimfix.engine import _set, _Value
 
 DEBIAN_RELEASES = ("buster", "bullseye", "bookworm", "trixie")
 _DEBIAN_NUMBERS = {"10": "buster", "11": "bullseye", "12": "bookworm", "13": "trixie"}
@@ -59,7 +60,10 @@ APT_LIBRARIES: dict[str, dict[str, str]] = {
 APT_BUILD_ONLY = frozenset(
     ["gcc", "g++", "cpp", "make", "cmake", "build-essential", "git", "pkg-config", "pkgconf", "python3-dev", "python-dev", "libpython3-dev", "rustc", "cargo", "autoconf", "automake", "libtool", "libtool-bin", "clang", "gfortran", "swig", "ninja-build", "meson", "libc6-dev", "libc-dev", "linux-libc-dev", "binutils", "bison", "flex", "m4", "dpkg-dev"]
 )
-_APT_BUILD_ONLY_PATTERN = re.compile(r"^(gcc|g\+\+|cpp|clang|gfortran)-[0-9.]+$|^python3\.[0-9]+-dev$")
+# Versioned compilers and Python headers; compiled on first use (``re`` keeps it), and only
+# asked about names with one of the prefixes it requires.
+_APT_BUILD_ONLY_PATTERN = r"^(gcc|g\+\+|cpp|clang|gfortran)-[0-9.]+$|^python3\.[0-9]+-dev$"
+_APT_BUILD_ONLY_PREFIXES = ("gcc-", "g++-", "cpp-", "clang-", "gfortran-", "python3.")
 
 # apk: -dev package -> runtime package, for every Alpine release or from a minimum release on.
 APK_LIBRARIES: dict[str, dict[str, str]] = {
@@ -101,19 +105,33 @@ class Role(enum.Enum):
     UNKNOWN = "unknown"  # a build package whose runtime part is not known here
 
 
-@dataclass(frozen=True)
-class Distro:
+# Records written by hand like ``engine.Edit`` (a dataclass costs start-up time).
+
+
+class Distro(_Value):
+    __slots__ = _fields = ("family", "release")
     family: str  # "debian", "alpine" or "unknown"
     release: str | None  # "bookworm", "3.19", or None when the image does not say
 
+    def __init__(self, family: str, release: str | None) -> None:
+        _set(self, "family", family)
+        _set(self, "release", release)
 
-@dataclass(frozen=True)
-class Package:
+
+class Package(_Value):
+    __slots__ = _fields = ("word", "name", "role", "runtime", "reason")
     word: str  # as written, with any version pin
     name: str  # without the pin
     role: Role
-    runtime: tuple[str, ...] = ()  # what the app installs instead (LIBRARY) or keeps (RUNTIME)
-    reason: str = ""  # why UNKNOWN
+    runtime: tuple[str, ...]  # what the app installs instead (LIBRARY) or keeps (RUNTIME)
+    reason: str  # why UNKNOWN
+
+    def __init__(self, word: str, name: str, role: Role, runtime: tuple[str, ...] = (), reason: str = "") -> None:
+        _set(self, "word", word)
+        _set(self, "name", name)
+        _set(self, "role", role)
+        _set(self, "runtime", runtime)
+        _set(self, "reason", reason)
 
 
 def distro_of(image: str) -> Distro:
@@ -149,7 +167,9 @@ def classify(word: str, manager: str, distro: Distro) -> Package:
     if manager == "apk":
         build_only, libraries, dev = name in APK_BUILD_ONLY, APK_LIBRARIES, name.endswith("-dev")
     else:
-        build_only = name in APT_BUILD_ONLY or bool(_APT_BUILD_ONLY_PATTERN.match(name))
+        build_only = name in APT_BUILD_ONLY or (
+            name.startswith(_APT_BUILD_ONLY_PREFIXES) and re.match(_APT_BUILD_ONLY_PATTERN, name) is not None
+        )
         libraries, dev = APT_LIBRARIES, name.endswith("-dev")
     if build_only:
         return Package(word, name, Role.BUILD_ONLY)

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 
 from slimfix.analysis import State, advance, stage_steps
 from slimfix.cst import Dockerfile, Instruction, Stage
-from slimfix.installs import recognise
+from slimfix.engine import _set, _Value
+from slimfix.installs import installer, recognise
 from slimfix.runtime_libs import Distro, Package, Role, classify, distro_of
-from slimfix.shell import Command, Script, Word, script
+from slimfix.shell import Command, Word, script
 
 PIP_USER_HOME = "/root/.local"
 VENV = "/opt/venv"
-_PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
+_PYTHON = r"^python(3(\.\d+)?)?$"  # compiled on first use
 # pip install options that take a value as the next word
 _PIP_VALUE_OPTIONS = frozenset(
     ["-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host", "--platform", "--python-version", "--implementation", "--abi", "--progress-bar", "--cache-dir", "--log", "--timeout", "--retries", "--exists-action", "--proxy", "--cert", "--client-cert", "--no-binary", "--only-binary", "--upgrade-strategy", "--root-user-action", "-C", "--config-settings"]
@@ -37,46 +37,73 @@ BOTH = frozenset({"ARG", "ENV", "SHELL", "WORKDIR"})  # needed by both stages
 APP_ONLY = frozenset({"LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "MAINTAINER"})
 
 
-@dataclass(frozen=True)
-class PackageRun:
+# Records written by hand like ``engine.Edit`` (a dataclass costs start-up time).
+
+
+class PackageRun(_Value):
     """A RUN that only manages apt or apk packages."""
 
+    __slots__ = _fields = ("instr", "manager", "packages", "no_recommends", "noninteractive")
     instr: Instruction
     manager: str  # "apt" or "apk"
     packages: tuple[Package, ...]
     no_recommends: bool  # every apt-get install in it skips recommended packages
     noninteractive: bool  # it sets DEBIAN_FRONTEND=noninteractive on the install
 
+    def __init__(
+        self, instr: Instruction, manager: str, packages: tuple[Package, ...], no_recommends: bool, noninteractive: bool
+    ) -> None:
+        for name, value in zip(self._fields, (instr, manager, packages, no_recommends, noninteractive)):
+            _set(self, name, value)
+
     @property
     def tools(self) -> tuple[Package, ...]:
         return tuple(p for p in self.packages if p.role is not Role.RUNTIME)
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(_Value):
     """A final stage with build tools, sorted for a builder/app split."""
 
+    __slots__ = _fields = (
+        "stage", "tool_run", "tools", "problem", "waits_for", "kind", "install", "deps", "bin_dir", "make_venv",
+        "runtime", "manager", "no_recommends", "noninteractive", "builder", "app_pre", "package_runs", "app_post",
+        "has_path", "activate", "unsafe",
+    )
     stage: Stage
     tool_run: Instruction  # the first RUN that installs a build tool
     tools: tuple[Package, ...]  # every build package the stage installs
-    problem: str = ""  # why the stage cannot be split; empty when it can
-    waits_for: str = ""  # the code whose fix must come first ("SF201"), if any
-    kind: str = ""  # "pip-user", "venv", "node" or "go"
-    install: Instruction | None = None  # the last RUN of the dependency install
-    deps: str = ""  # what the app copies from the builder
-    bin_dir: str = ""  # what the app puts on PATH ("" for none)
-    make_venv: Instruction | None = None  # insert the venv before this instruction
-    runtime: tuple[str, ...] = ()  # packages the app installs
-    manager: str = "apt"
-    no_recommends: bool = True
-    noninteractive: bool = False
-    builder: tuple[Instruction, ...] = ()  # instructions after FROM the builder keeps
-    app_pre: tuple[Instruction, ...] = ()  # instructions before the install the app keeps
-    package_runs: tuple[Instruction, ...] = ()  # where the app's runtime RUN goes
-    app_post: tuple[Instruction, ...] = ()  # instructions after the install
-    has_path: bool = False  # the stage already puts ``bin_dir`` on PATH
-    activate: bool = False  # also set VIRTUAL_ENV: Poetry installs into the venv only then
-    unsafe: tuple[str, ...] = field(default=())  # why the split may change the image
+    problem: str  # why the stage cannot be split; empty when it can
+    waits_for: str  # the code whose fix must come first ("SF201"), if any
+    kind: str  # "pip-user", "venv", "node" or "go"
+    install: Instruction | None  # the last RUN of the dependency install
+    deps: str  # what the app copies from the builder
+    bin_dir: str  # what the app puts on PATH ("" for none)
+    make_venv: Instruction | None  # insert the venv before this instruction
+    runtime: tuple[str, ...]  # packages the app installs
+    manager: str
+    no_recommends: bool
+    noninteractive: bool
+    builder: tuple[Instruction, ...]  # instructions after FROM the builder keeps
+    app_pre: tuple[Instruction, ...]  # instructions before the install the app keeps
+    package_runs: tuple[Instruction, ...]  # where the app's runtime RUN goes
+    app_post: tuple[Instruction, ...]  # instructions after the install
+    has_path: bool  # the stage already puts ``bin_dir`` on PATH
+    activate: bool  # also set VIRTUAL_ENV: Poetry installs into the venv only then
+    unsafe: tuple[str, ...]  # why the split may change the image
+
+    def __init__(
+        self, stage: Stage, tool_run: Instruction, tools: tuple[Package, ...], problem: str = "", waits_for: str = "",
+        kind: str = "", install: Instruction | None = None, deps: str = "", bin_dir: str = "",
+        make_venv: Instruction | None = None, runtime: tuple[str, ...] = (), manager: str = "apt",
+        no_recommends: bool = True, noninteractive: bool = False, builder: tuple[Instruction, ...] = (),
+        app_pre: tuple[Instruction, ...] = (), package_runs: tuple[Instruction, ...] = (),
+        app_post: tuple[Instruction, ...] = (), has_path: bool = False, activate: bool = False,
+        unsafe: tuple[str, ...] = (),
+    ) -> None:
+        values = (stage, tool_run, tools, problem, waits_for, kind, install, deps, bin_dir, make_venv, runtime, manager,
+                  no_recommends, noninteractive, builder, app_pre, package_runs, app_post, has_path, activate, unsafe)
+        for name, value in zip(self._fields, values):
+            _set(self, name, value)
 
     @property
     def ready(self) -> bool:
@@ -86,17 +113,20 @@ class Shape:
 def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
     """The split of ``stage``; None when it installs no build tools or no dependencies."""
     body = stage.instructions[1:]
+    run_body = [i for i in body if i.name == "RUN"]
+    if not any(_installs_dependencies(i) for i in run_body):
+        return None  # nothing installs dependencies: no mixed RUN, and nothing to split
     states = {id(step.instr): step.state for step in stage_steps(df, stage)}
     distro = distro_of(root_image(df, stage))
-    runs = {id(i): package_run(i, distro) for i in body if i.name == "RUN"}
-    tool_runs = [i for i in body if runs.get(id(i)) and runs[id(i)].tools]
-    mixed = [i for i in body if i.name == "RUN" and runs[id(i)] is None and _installs_tools(i, distro)]
+    runs = {id(i): package_run(i, distro) for i in run_body}
+    tool_runs = [i for i in run_body if runs[id(i)] and runs[id(i)].tools]
+    mixed = [i for i in run_body if runs[id(i)] is None and _installs_tools(i, distro)]
     if mixed:
         line = df.lines_of(mixed[0])[0]
         return Shape(stage, mixed[0], _tools_of(mixed[0], distro), problem=(
             f"line {line} installs build tools and dependencies in one RUN; give the package install a RUN of its own"
         ))
-    installs = [i for i in body if i.name == "RUN" and dependency_commands(i) is not None]
+    installs = [i for i in run_body if dependency_commands(i) is not None]
     if not tool_runs or not installs:
         return None
     base = Shape(stage, tool_runs[0], tuple(p for i in tool_runs for p in runs[id(i)].tools))
@@ -186,9 +216,7 @@ def _no(shape: Shape, reason: str) -> Shape:
 
 
 def _replace(shape: Shape, **changes: object) -> Shape:
-    import dataclasses
-
-    return dataclasses.replace(shape, **changes)
+    return Shape(**{**dict(zip(Shape._fields, shape._values())), **changes})
 
 
 def root_image(df: Dockerfile, stage: Stage) -> str:
@@ -243,9 +271,10 @@ def package_run(instr: Instruction, distro: Distro) -> PackageRun | None:
 
 def _install_words(cmd: Command) -> tuple[list[Word], str] | None:
     """The package words of ``apt-get install`` / ``apk add`` and the manager, else None."""
-    if cmd.program in ("apt-get", "apt") and cmd.subcommand() == "install":
+    prog = cmd.program
+    if prog in ("apt-get", "apt") and cmd.subcommand() == "install":
         return _operands(cmd, "install", _APT_VALUE_OPTIONS), "apt"
-    if cmd.program == "apk" and cmd.subcommand() == "add":
+    if prog == "apk" and cmd.subcommand() == "add":
         return _operands(cmd, "add", _APK_VALUE_OPTIONS), "apk"
     return None
 
@@ -267,21 +296,39 @@ def _operands(cmd: Command, sub: str, value_options: frozenset[str]) -> list[Wor
 
 
 def _housekeeping(cmd: Command) -> bool:
-    if cmd.program in ("apt-get", "apt"):
+    prog = cmd.program
+    if prog in ("apt-get", "apt"):
         return cmd.subcommand() in _APT_HOUSEKEEPING
-    if cmd.program == "apk":
+    if prog == "apk":
         return cmd.subcommand() in _APK_HOUSEKEEPING
-    if cmd.program == "rm":
+    if prog == "rm":
         paths = cmd.operands()
         return bool(paths) and all(p.startswith(_CACHE_DIRS) for p in paths)
     return False
 
 
+def _installs_dependencies(instr: Instruction) -> bool:
+    """A command of the RUN installs dependencies: what both ``_installs_tools`` and
+    ``dependency_commands`` require before anything else."""
+    return any(_kinds(instr) or ())
+
+
+def _kinds(instr: Instruction) -> tuple[str, ...] | None:
+    """``_dependency_kind`` of each command; None without a complete shell view.  Kept with
+    the instruction, as the shell view it reads is (``shell.script``): a function of the
+    immutable node, asked for several times per analysis."""
+    memo = instr.__dict__
+    if "_dependency_kinds" not in memo:
+        scr = script(instr)
+        memo["_dependency_kinds"] = None if scr is None or scr.opaque else tuple(map(_dependency_kind, scr.commands))
+    return memo["_dependency_kinds"]
+
+
 def _installs_tools(instr: Instruction, distro: Distro) -> bool:
     """A RUN that installs build tools and dependencies together and does not remove the tools."""
-    scr = script(instr)
-    if scr is None or scr.opaque or not any(_dependency_kind(c) for c in scr.commands):
+    if not _installs_dependencies(instr):
         return False
+    scr = script(instr)
     removes = any(
         (c.program in ("apt-get", "apt") and c.subcommand() in ("purge", "remove", "autoremove"))
         or (c.program == "apk" and c.subcommand() == "del")
@@ -309,11 +356,12 @@ def _tools_of(instr: Instruction, distro: Distro) -> tuple[Package, ...]:
 
 def dependency_commands(instr: Instruction) -> tuple[Command, ...] | None:
     """The commands of a RUN that only installs dependencies (pip, poetry, npm, go)."""
-    scr: Script | None = script(instr)
-    if scr is None or scr.opaque or not scr.commands:
+    kinds = _kinds(instr)
+    if not kinds or not any(kinds):
         return None
-    if all(_dependency_kind(c) or _cache_cleanup(c) for c in scr.commands) and any(_dependency_kind(c) for c in scr.commands):
-        return tuple(c for c in scr.commands if _dependency_kind(c))
+    commands = script(instr).commands
+    if all(k or _cache_cleanup(c) for c, k in zip(commands, kinds)):
+        return tuple(c for c, k in zip(commands, kinds) if k)
     return None
 
 
@@ -331,12 +379,15 @@ _TOOL_KINDS = {"pip": "pip", "poetry": "poetry", "npm": "node", "yarn": "node", 
 
 
 def _dependency_kind(cmd: Command) -> str:
+    prog = cmd.program
+    if not installer(prog):
+        return ""  # most commands; python, poetry and go, checked below, are installers
     found = recognise(cmd)
     if found is not None:
         if found.tool == "pip" and found.verb != "install":
             return ""
         return _TOOL_KINDS.get(found.tool, "")
-    if _PYTHON.match(cmd.program) and cmd.args[1:3] == ("-m", "venv"):
+    if prog.startswith("python") and re.match(_PYTHON, prog) and cmd.args[1:3] == ("-m", "venv"):
         return "venv"
     if cmd.is_("poetry", "config"):
         return "poetry"

@@ -60,6 +60,7 @@ _YES = ("-y", "--yes", "--assume-yes", "-qq")
 _BOOL_FLAGS = frozenset({"-y", "-q", "-qq", "-yq", "-qy", "-qqy", "-yqq", "--yes", "--assume-yes", "--quiet",
                          "--no-install-suggests", "--no-install-recommends"})
 _CLEAN = {"dnf": "/var/cache/dnf", "yum": "/var/cache/yum", "microdnf": None}
+_TOOLS = frozenset({"apt", "apk", "dnf", "yum", "microdnf", "zypper"})
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -72,12 +73,16 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _findings(ctx: Context, instr, scr: Script) -> Iterator[pk.Finding]:
-    found = pk.calls(scr)
-    yield from _apt(ctx, instr, scr, [c for c in found if c.tool == "apt"])
-    yield from _apk(ctx, instr, scr, [c for c in found if c.tool == "apk"])
+    by_tool: dict[str, list[pk.Call]] = {}
+    for call in pk.calls(scr):
+        by_tool.setdefault(call.tool, []).append(call)
+    if not by_tool.keys() & _TOOLS:
+        return  # most RUNs: no system package manager (each check below finds nothing without calls)
+    yield from _apt(ctx, instr, scr, by_tool.get("apt", []))
+    yield from _apk(ctx, instr, scr, by_tool.get("apk", []))
     for tool in ("dnf", "yum", "microdnf"):
-        yield from _dnf(ctx, instr, scr, tool, [c for c in found if c.tool == tool])
-    yield from _zypper(ctx, instr, scr, [c for c in found if c.tool == "zypper"])
+        yield from _dnf(ctx, instr, scr, tool, by_tool.get(tool, []))
+    yield from _zypper(ctx, instr, scr, by_tool.get("zypper", []))
 
 
 def _at(call: pk.Call) -> tuple[int, int]:

@@ -74,9 +74,10 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 def _findings(ctx: Context, instr, scr: Script) -> Iterator[pk.Finding]:
     installs = [c for c in pk.calls(scr) if c.installs]
-    for call in installs:
-        if _handled(ctx, instr, scr, call):
-            continue
+    if not installs:
+        return  # most RUNs
+    open_ = [c for c in installs if not _handled(ctx, instr, scr, c)]  # caches still to deal with
+    for call in open_:
         if call.tool == "pip" and not call.cmd.has_flag("--no-cache-dir", "--cache-dir"):
             yield (
                 f"{_name(call)} install keeps its download cache (~/.cache/pip) in the layer; adds --no-cache-dir",
@@ -94,7 +95,7 @@ def _findings(ctx: Context, instr, scr: Script) -> Iterator[pk.Finding]:
                 _at(call), insert_after_word(call.verb, "--no-document"), Safety.UNSAFE,
             )
     for tool in ("npm", "yarn", "composer", "gem", "poetry"):
-        mine = [c for c in installs if c.tool == tool and not _handled(ctx, instr, scr, c)]
+        mine = [c for c in open_ if c.tool == tool]
         if mine and not _cleaned(scr, mine[-1]):
             yield _cleanup(ctx, instr, scr, mine[-1])
 

@@ -49,11 +49,9 @@ silently: the install may well need it.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from slimfix import installs
@@ -77,11 +75,11 @@ _PASSIVE = frozenset(
     {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "ONBUILD", "MAINTAINER", "WORKDIR"}
 )
 _COPY_FLAGS = frozenset({"chown", "chmod", "link"})
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9._@+=-]+(/[A-Za-z0-9._@+=-]+)*$")
+_PLAIN_NAME = r"[A-Za-z0-9._@+=-]+(/[A-Za-z0-9._@+=-]+)*$"  # compiled on first use
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    view = _context(ctx)
+    views: list[_View | str | None] = []  # the build context, read at the first whole-context COPY
     ends: dict[str, str | None] = {}
     for stage in ctx.df.stages:
         base = (stage.base or "").lower()
@@ -93,7 +91,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             if instr.name in ("COPY", "ADD") and cwd is not None and not instr.sem.flag("from"):
                 dest = _whole_context_dest(instr, cwd)
                 if dest is not None and not any(installs.under(d, dest) for d in earlier):
-                    found = _split(ctx, view, stage, k, dest, cwd, env)
+                    if not views:
+                        views.append(_context(ctx))
+                    found = _split(ctx, views[0], stage, k, dest, cwd, env)
                     if found is not None:
                         yield found
                 target = _target(instr, cwd)
@@ -108,15 +108,26 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 # ---- the build context -------------------------------------------------------------------
 
 
-@dataclass
 class _View:
-    """The build context as BuildKit sends it, mapped onto ``dest`` in the image."""
+    """The build context as BuildKit sends it, mapped onto ``dest`` in the image.
 
-    root: Path
-    matcher: Matcher | None
-    dest: str = "/"
-    problems: list[str] = field(default_factory=list)
-    texts: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # shared by every copy
+    Plain classes here, not dataclasses: creating one costs start-up time."""
+
+    __slots__ = ("dest", "matcher", "problems", "root", "texts")
+
+    def __init__(
+        self, root: Path, matcher: Matcher | None, dest: str = "/", problems: list[str] | None = None,
+        texts: dict[str, tuple[str | None, str]] | None = None,
+    ) -> None:
+        self.root = root
+        self.matcher = matcher
+        self.dest = dest
+        self.problems: list[str] = [] if problems is None else problems
+        self.texts: dict[str, tuple[str | None, str]] = {} if texts is None else texts  # shared by every copy
+
+    def at(self, dest: str, problems: list[str] | None = None) -> _View:
+        """The same context mapped onto ``dest`` (its problems kept unless given)."""
+        return _View(self.root, self.matcher, dest, self.problems if problems is None else problems, self.texts)
 
     def relpath(self, path: str) -> str | None:
         if not installs.under(path, self.dest) or path == self.dest:
@@ -231,14 +242,19 @@ def _target(instr: Instruction, cwd: str) -> str | None:
 # ---- the split -----------------------------------------------------------------------------
 
 
-@dataclass
 class _Install:
-    run: Instruction
-    cwd: str  # the WORKDIR in force for the RUN
-    text: str  # the install command(s), for messages
-    files: tuple[str, ...] = ()
-    rewrites: tuple[str, ...] = ()
-    reasons: list[str] = field(default_factory=list)
+    __slots__ = ("cwd", "files", "reasons", "rewrites", "run", "text")
+
+    def __init__(
+        self, run: Instruction, cwd: str, text: str, files: tuple[str, ...] = (), rewrites: tuple[str, ...] = (),
+        reasons: list[str] | None = None,
+    ) -> None:
+        self.run = run
+        self.cwd = cwd  # the WORKDIR in force for the RUN
+        self.text = text  # the install command(s), for messages
+        self.files = files
+        self.rewrites = rewrites
+        self.reasons: list[str] = [] if reasons is None else reasons
 
     def then(self, later: _Install) -> _Install:
         """This install and a later one, the rest of the COPY going after the later one."""
@@ -286,7 +302,7 @@ def _workdir_ok(instr: Instruction, cwd: str, dest: str, view) -> bool:
     path = _step(instr, cwd, {})
     if path is None or path == dest or not installs.under(path, dest):
         return True
-    return isinstance(view, _View) and not dataclasses.replace(view, dest=dest).present(path)
+    return isinstance(view, _View) and not view.at(dest).present(path)
 
 
 def _independent(ctx: Context, stage, k: int, m: int) -> bool:
@@ -382,7 +398,7 @@ def _install(instr: Instruction, cwd: str, dest: str, env: dict[str, str], view)
     if isinstance(view, str):
         result.reasons.append(view)
         return result
-    view = dataclasses.replace(view, dest=dest, problems=[])
+    view = view.at(dest, problems=[])
     files: list[str] = []
     rewrites: list[str] = []
     for f, c, here in found:
@@ -407,7 +423,7 @@ def _install(instr: Instruction, cwd: str, dest: str, env: dict[str, str], view)
     result.reasons.extend(view.problems)
     for path in files:
         rel = posixpath.relpath(path, dest)
-        if not _PLAIN_NAME.match(rel):
+        if not re.match(_PLAIN_NAME, rel):
             result.reasons.append(f"the file name {rel!r} would need quoting in COPY")
     result.files = tuple(files)
     result.rewrites = tuple(dict.fromkeys(rewrites))

@@ -83,6 +83,7 @@ def _stage(
     pinned = {k for k, s in enumerate(steps) if prag.covers(s.instr, CODE)}
     moved: set[int] = set()
     carriable: dict[int, bool] = {}
+    pairs: dict[int, bool] = {}
     groups: list[int] = []
     blocked: list[tuple[int, str]] = []
     for r in range(anchor + 1, len(steps)):
@@ -94,7 +95,7 @@ def _stage(
         if r in pinned:
             yield ctx.diagnostic(steps[r].instr, _message(ctx, steps, anchor, r))  # dropped, marks it used
             continue
-        needed, blocker, via = _needed(steps, anchor, r, moved, pinned, carriable)
+        needed, blocker, via = _needed(steps, anchor, r, moved, pinned, carriable, pairs)
         if blocker in pinned:  # its suppression comment did something: tell the engine (dropped)
             yield ctx.diagnostic(steps[blocker].instr, f"would move with line {_line(ctx, steps[r])}")
         if blocker is None:
@@ -125,7 +126,13 @@ def _stage(
 
 
 def _needed(
-    steps: tuple[Step, ...], anchor: int, r: int, moved: set[int], pinned: set[int], carriable: dict[int, bool]
+    steps: tuple[Step, ...],
+    anchor: int,
+    r: int,
+    moved: set[int],
+    pinned: set[int],
+    carriable: dict[int, bool],
+    pairs: dict[int, bool],
 ) -> tuple[set[int], int | None, int]:
     """Step ``r`` and the steps it needs carried along; or the step that blocks it, and the
     member of the group it blocks.
@@ -133,14 +140,26 @@ def _needed(
     Scanning up from ``r``: a step that conflicts with something already in the group must
     move too (it would otherwise be jumped); it can only if it does not read the context.
     Steps already moved keep their order with the group, so they are skipped.
-    ``carriable`` remembers ``_carriable`` per step index across the calls of one stage.
+    ``carriable`` remembers ``_carriable`` per step index, and ``pairs`` remembers
+    ``depends(steps[y].effects, steps[x].effects)`` under the key ``y * len(steps) + x``,
+    across the calls of one stage: each candidate scans the steps above it again, mostly
+    against the same neighbours, and ``depends`` is a pure function of the two effects.
     """
+    n = len(steps)
     needed = {r}
     order = [r]  # the group, last step first: each step joining it comes before all others
     for y in range(r - 1, anchor - 1, -1):
         if y in moved:
             continue
-        hit = next((x for x in reversed(order) if depends(steps[y].effects, steps[x].effects)), None)
+        hit = None
+        base = y * n
+        for x in reversed(order):
+            found = pairs.get(base + x)
+            if found is None:
+                found = pairs[base + x] = depends(steps[y].effects, steps[x].effects)
+            if found:
+                hit = x
+                break
         if hit is not None:
             if y not in carriable:
                 carriable[y] = _carriable(steps[y])

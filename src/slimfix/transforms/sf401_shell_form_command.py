@@ -62,7 +62,7 @@ SHELL_ONLY = frozenset(
 # Characters that mean something to the shell outside quotes (the view already rejects $ and `).
 UNQUOTED_SPECIAL = frozenset("*?[]~{}\\")
 WINDOWS_IMAGE_HINTS = ("windows", "nanoserver", "servercore")
-ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+ASSIGNMENT = r"[A-Za-z_][A-Za-z0-9_]*="  # compiled on first use
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -174,7 +174,7 @@ def exec_argv(instr: Instruction) -> tuple[list[str] | None, str]:
         reason = _shell_feature(word)
         if reason:
             return None, reason
-    if ASSIGNMENT.match(words[0].text):
+    if "=" in words[0].text and re.match(ASSIGNMENT, words[0].text):
         return None, f"a variable assignment ({words[0].raw})"
     if words[0].text == "exec" and len(words) > 1 and not words[1].text.startswith("-"):
         words = words[1:]

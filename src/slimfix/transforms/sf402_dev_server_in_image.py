@@ -41,13 +41,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from slimfix.analysis import parent_stage
 from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.cst.semantics import Semantics
 from slimfix.cst.text import is_go_space
-from slimfix.engine import Context, Diagnostic, Safety
+from slimfix.engine import Context, Diagnostic, Safety, _set, _Value
 from slimfix.shell import SHELLS, TextEdit, script
 
 CODE = "SF402"
@@ -62,18 +61,34 @@ DEV_FLAGS: dict[str, tuple[frozenset[str], dict[str, int]]] = {
     "flask": (frozenset({"--debug", "--reload", "--debugger"}), {"--extra-files": 1, "--exclude-patterns": 1}),
 }
 FLASK_VARS = {"FLASK_DEBUG": "0", "FLASK_ENV": "production"}
-_PYTHON = re.compile(r"python[0-9.]*")
-_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.DOTALL)
+# Compiled on first use (``re`` keeps them), behind a test of what they require.
+_PYTHON = r"python[0-9.]*"
+_ASSIGNMENT = r"([A-Za-z_][A-Za-z0-9_]*)=(.*)"
 
 
-@dataclass(frozen=True, slots=True)
-class Arg:
-    """One argument of a command and its span in the instruction's text."""
+def _python(program: str) -> bool:
+    return program.startswith("python") and re.fullmatch(_PYTHON, program) is not None
 
+
+def _assignment(text: str) -> re.Match[str] | None:
+    return re.fullmatch(_ASSIGNMENT, text, re.DOTALL) if "=" in text else None
+
+
+class Arg(_Value):
+    """One argument of a command and its span in the instruction's text (a record written by
+    hand like ``engine.Edit``: a dataclass costs start-up time)."""
+
+    __slots__ = _fields = ("text", "start", "end", "raw")
     text: str | None  # None: holds an expansion
     start: int
     end: int
     raw: str
+
+    def __init__(self, text: str | None, start: int, end: int, raw: str) -> None:
+        _set(self, "text", text)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "raw", raw)
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -92,8 +107,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             elif instr.name == "ENTRYPOINT":
                 entry = instr
                 cmd = cmd if cmd_set else None
-            elif instr.name == "ENV":
-                for pair in _env_pairs(instr):
+            elif instr.name == "ENV" and any(name in instr.sem.args for name in FLASK_VARS):
+                for pair in _env_pairs(instr):  # its names are words of sem.args: only these ENVs matter
                     env[pair.name] = (instr, pair)
     owner = {id(i): s for s in chain for i in s.instructions}
     for name, (instr, pair) in env.items():
@@ -150,7 +165,7 @@ def _command_findings(ctx: Context, instr: Instruction, stage: Stage, final: Sta
         if not args or args[0].text is None:
             continue
         program = args[0].text.rsplit("/", 1)[-1]
-        if _PYTHON.fullmatch(program) and len(args) > 2 and args[1].text == "-m" and args[2].text:
+        if _python(program) and len(args) > 2 and args[1].text == "-m" and args[2].text:
             program, args = args[2].text, args[2:]
         words = [a.text or "" for a in args]
         if program in DEV_FLAGS:
@@ -245,7 +260,7 @@ def _enables(name: str, value: str | None) -> bool:
 
 
 def _value_of(arg: Arg) -> str | None:
-    m = _ASSIGNMENT.fullmatch(arg.text or "")
+    m = _assignment(arg.text or "")
     return m.group(2) if m else None
 
 
@@ -259,7 +274,7 @@ def _commands(instr: Instruction) -> Iterator[tuple[list[Arg], list[tuple[str, A
         assigns: list[tuple[str, Arg]] = []
         if args[0].text == "env":
             k = 1
-            while k < len(args) and _ASSIGNMENT.fullmatch(args[k].text or ""):
+            while k < len(args) and _assignment(args[k].text or ""):
                 assigns.append(((args[k].text or "").partition("=")[0], args[k]))
                 k += 1
             args = args[k:]
@@ -273,7 +288,7 @@ def _commands(instr: Instruction) -> Iterator[tuple[list[Arg], list[tuple[str, A
     for cmd in scr.commands:
         args = [Arg(w.value, w.start, w.end, w.raw) for w in cmd.argv]
         pre = [Arg(w.value, w.start, w.end, w.raw) for w in cmd.words[: cmd.argv_index]]
-        assigns = [((a.text or "").partition("=")[0], a) for a in pre if _ASSIGNMENT.fullmatch(a.text or "")]
+        assigns = [((a.text or "").partition("=")[0], a) for a in pre if _assignment(a.text or "")]
         yield args, assigns
 
 
@@ -357,12 +372,18 @@ def _whole_line(text: str, start: int, end: int, escape: str) -> tuple[int, int]
 # ---- ENV ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Pair:
+class _Pair(_Value):
+    __slots__ = _fields = ("name", "raw", "start", "end")
     name: str
     raw: str  # the value as written (quotes kept)
     start: int  # span of the value in the instruction's text
     end: int
+
+    def __init__(self, name: str, raw: str, start: int, end: int) -> None:
+        _set(self, "name", name)
+        _set(self, "raw", raw)
+        _set(self, "start", start)
+        _set(self, "end", end)
 
 
 def _env_finding(ctx: Context, instr: Instruction, pair: _Pair, stage: Stage, final: Stage) -> Iterator[Diagnostic]:

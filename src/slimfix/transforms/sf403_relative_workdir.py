@@ -44,6 +44,7 @@ Safe: the new spelling names the same directory BuildKit already used.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from slimfix.cst import Instruction, Stage
@@ -106,7 +107,7 @@ def _workdir(
     at = _args_span(instr)
     path = _literal(raw, instr.escape)
     shown = path if path is not None else raw.lstrip("'\"")
-    if shown.startswith(("$", "\\")) or _DRIVE.match(shown):
+    if shown.startswith(("$", "\\")) or re.match(_DRIVE, shown):
         return None, None  # may be absolute once expanded, or a Windows path
     if shown.startswith("/"):
         return None, path  # None when it holds a variable: the directory is then unknown
@@ -140,7 +141,7 @@ def _literal(raw: str, escape: str) -> str | None:
 
 
 def _relative(path: str) -> bool:
-    return not path.startswith("/") and not _DRIVE.match(path) and not path.startswith("\\")
+    return not path.startswith("/") and not re.match(_DRIVE, path) and not path.startswith("\\")
 
 
 def _args_span(instr: Instruction) -> tuple[int, int]:

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from slimfix.analysis import descendant_stages, parent_stage, position
 from slimfix.cst import Dockerfile, Instruction, Stage
@@ -64,8 +63,14 @@ BASE_PROGRAMS = frozenset(
     "apt-get apt apk dnf yum microdnf dpkg curl wget git make gcc cc g++ ldconfig su sudo "
     "python python3 pip pip3 node npm npx yarn java".split()
 )
-_PYTHON = re.compile(r"python[0-9.]*")
-_PIP = re.compile(r"pip[0-9.]*")
+_PYTHON = r"python[0-9.]*"  # compiled on first use, behind a test of the prefix they require
+_PIP = r"pip[0-9.]*"
+
+
+def _versioned(program: str, prefix: str, pattern: str) -> bool:
+    return program.startswith(prefix) and re.fullmatch(pattern, program) is not None
+
+
 # useradd / adduser options that take a value (the login name is the operand left over)
 _VALUE_OPTIONS = frozenset(
     "-b -c -d -e -f -g -G -k -K -p -s -u -R -P -Z -h "
@@ -77,13 +82,19 @@ ROOT = "root"
 UNKNOWN = None
 
 
-@dataclass
 class _State:
-    """What is in force at one point of a stage: the user and the ENV values we can read."""
+    """What is in force at one point of a stage: the user and the ENV values we can read.
 
-    user: str | None = UNKNOWN  # a name, "root", or None when it cannot be told
-    env: dict[str, str | None] = field(default_factory=dict)  # None: set, but to an expansion
-    homes: dict[str, str] = field(default_factory=dict)  # users the file creates -> their home
+    A plain class, not a dataclass: creating one costs start-up time."""
+
+    __slots__ = ("env", "homes", "user")
+
+    def __init__(
+        self, user: str | None = UNKNOWN, env: dict[str, str | None] | None = None, homes: dict[str, str] | None = None
+    ) -> None:
+        self.user = user  # a name, "root", or None when it cannot be told
+        self.env: dict[str, str | None] = {} if env is None else env  # None: set, but to an expansion
+        self.homes: dict[str, str] = {} if homes is None else homes  # users the file creates -> their home
 
     def copy(self) -> _State:
         return _State(self.user, dict(self.env), dict(self.homes))
@@ -115,18 +126,18 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         state = ends[id(parent)].copy() if parent else _State(ROOT if official_image(stage.base or "") else UNKNOWN)
         install: tuple[Instruction, Word, _State] | None = None
         for instr in stage.instructions:
-            if instr.name == "USER" and instr.value:
+            keyword = instr.name
+            if keyword == "USER" and instr.value:
                 name = instr.value[0].split(":", 1)[0]
                 state.user = ROOT if name in ("root", "0") else (UNKNOWN if "$" in name else name)
-            elif instr.name == "ENV":
+            elif keyword == "ENV":
                 _read_env(instr, state)
-            elif instr.name == "RUN":
+            elif keyword == "RUN":
                 for cmd in _commands(instr):
                     home = _created_home(cmd)
                     if home:
                         state.homes[home[0]] = home[1]
-                    flag = _user_install(cmd)
-                    if flag is not None and install is None:
+                    if install is None and (flag := _user_install(cmd)) is not None:  # the first one counts
                         install = (instr, flag, _with_prefix(state, cmd))
         ends[id(stage)] = state
         if install is None or _covered(df, stage, fixed, install[2].bin_dir()[0]):
@@ -184,8 +195,8 @@ def _bare_caller(
             if (
                 "/" not in program
                 and program not in BASE_PROGRAMS
-                and not _PYTHON.fullmatch(program)
-                and not _PIP.fullmatch(program)
+                and not _versioned(program, "python", _PYTHON)
+                and not _versioned(program, "pip", _PIP)
             ):
                 return program, f"{instr.name} on line {df.lines_of(instr)[0]}"
     return None
@@ -209,14 +220,14 @@ def _commands(instr: Instruction) -> tuple[Command, ...]:
 
 def _user_install(cmd: Command) -> Word | None:
     """The ``--user`` word of a ``pip install --user`` (also ``python -m pip``)."""
-    args = cmd.args
-    start = 0
-    if _PIP.fullmatch(cmd.program):
+    program = cmd.program
+    if _versioned(program, "pip", _PIP):
         start = 1
-    elif _PYTHON.fullmatch(cmd.program) and args[1:3] == ("-m", "pip"):
+    elif _versioned(program, "python", _PYTHON) and cmd.args[1:3] == ("-m", "pip"):
         start = 3
     else:
         return None
+    args = cmd.args
     ops = [a for a in args[start:] if not a.startswith("-")]
     if not ops or ops[0] != "install":
         return None
