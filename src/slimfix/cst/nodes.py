@@ -244,11 +244,13 @@ class Instruction(Node):
     # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
     @property
     def name(self) -> str:
-        return self.sem.keyword
+        sem = self._sem  # one property hop, not two: rules ask for it in every loop
+        return (sem if sem is not None else self.sem).keyword
 
     @property
     def value(self) -> tuple[str, ...]:
-        return self.sem.value
+        sem = self._sem
+        return (sem if sem is not None else self.sem).value
 
     @property
     def is_json(self) -> bool:
