@@ -68,3 +68,25 @@ def test_call_is_a_value() -> None:
     assert calls(script(parse_instruction("RUN pip install flask\n"))) == [call]
     assert repr(call).startswith("Call(tool='pip', action='install', verb=Word(")
     _roundtrips(call)
+
+
+def test_analysis_records_are_values() -> None:
+    from slimfix import parse
+    from slimfix.analysis import Effects, PathSet, State, Var, stage_steps
+
+    df = parse("FROM debian\nWORKDIR /app\nENV A=1\nRUN mkdir -p x\n")
+    steps = stage_steps(df, df.stages[0])
+    other = parse(df.code)
+    again = stage_steps(other, other.stages[0])
+    for one, two in zip(steps, again):
+        assert one.effects == two.effects and hash(one.effects) == hash(two.effects)
+        assert one.state == two.state and hash(one.state) == hash(two.state)
+        _roundtrips(one.effects)
+        _roundtrips(one.state)
+    assert steps[3].state == State("/app", "root", ("/bin/sh", "-c"), (Var("A", "1", "1", "ENV"),))
+    assert steps[3].state._with(user="app") == State("/app", "app", env=steps[3].state.env)
+    assert PathSet.everything() == PathSet(frozenset({"/"})) and PathSet.everything().is_everything
+    assert PathSet.of("/usr/bin/x") == PathSet(frozenset({"/usr/bin/x", "/bin/x"}))
+    assert not PathSet().is_everything and not PathSet()
+    assert Effects("RUN") == Effects(keyword="RUN") and repr(Effects("ENV")).startswith("Effects(keyword='ENV', ")
+    assert "serial" not in repr(Effects("ENV"))
