@@ -90,3 +90,32 @@ def test_analysis_records_are_values() -> None:
     assert not PathSet().is_everything and not PathSet()
     assert Effects("RUN") == Effects(keyword="RUN") and repr(Effects("ENV")).startswith("Effects(keyword='ENV', ")
     assert "serial" not in repr(Effects("ENV"))
+
+
+def test_the_start_up_modules_define_no_dataclass() -> None:
+    """``slimfix -`` imports these on every save; a ``@dataclass`` execs generated code then."""
+    import dataclasses
+    import importlib
+
+    names = ("slimfix.cst.nodes", "slimfix.cst.semantics", "slimfix.cst.parser", "slimfix.cst.lexer", "slimfix.shell",
+             "slimfix.analysis", "slimfix.footprints", "slimfix.packagers", "slimfix.pragmas")
+    for name in names:
+        module = importlib.import_module(name)
+        found = [k for k, v in vars(module).items() if isinstance(v, type) and v.__module__ == name and dataclasses.is_dataclass(v)]
+        assert not found, f"{name}: {found}"
+
+
+def test_trees_and_stages_compare_by_identity() -> None:
+    from slimfix import parse
+    from slimfix.cst.semantics import Flag
+
+    one, two = parse("FROM a AS b\nRUN x\n"), parse("FROM a AS b\nRUN x\n")
+    assert one != two and one == one and len({one, two}) == 2
+    assert one.stages[0] != two.stages[0] and one.stages[0].name == "b"
+    assert repr(one.stages[0]).startswith("Stage(index=0, instructions=(Instruction(keyword='FROM'")
+    assert repr(one).startswith("Dockerfile(header=Header(bom='', directives=()), instructions=(")
+    assert one.replace(one.instructions[1]).code == "FROM a AS b\n"
+    assert one.with_changes(footer=()).code == one.code
+    flag = parse("RUN --mount=type=cache,target=/x y\n").instructions[0].sem.flags[0]
+    assert flag == Flag("mount", "type=cache,target=/x", "--mount=type=cache,target=/x", 4, 32)
+    _roundtrips(flag)
