@@ -93,3 +93,64 @@ def test_state_values_and_env_paths_are_kept_and_read_only() -> None:
     assert state.env_paths is state.env_paths and state.env_paths == ("/opt/venv/bin", "/usr/bin")
     moved = state.with_var(Var("PATH", "/x", "/x", "ENV"))
     assert dict(moved.values) == {"V": None, "PATH": "/x"} and moved.env_paths == ("/x",)
+
+
+def test_effects_are_kept_across_trees_by_text_escape_and_state(monkeypatch) -> None:
+    from slimfix import analysis
+
+    monkeypatch.setattr(analysis, "_KEPT", {})
+    computed: list[str] = []
+    real = analysis.effects
+    monkeypatch.setattr(analysis, "effects", lambda instr, state: computed.append(instr.text) or real(instr, state))
+    text = "FROM debian\nWORKDIR /app\nCOPY a b\nWORKDIR /srv\nCOPY a b\n"
+    one = parse(text)
+    first = analysis.stage_steps(one, one.stages[0])
+    assert len(computed) == 5  # the two ``COPY a b`` differ by the WORKDIR in force
+    two = parse(text)
+    again = analysis.stage_steps(two, two.stages[0])
+    assert len(computed) == 5 and [s.effects for s in again] == [s.effects for s in first]
+    assert again[2].effects.writes != again[4].effects.writes
+    backtick = parse("# escape=`\n" + text)
+    analysis.stage_steps(backtick, backtick.stages[0])
+    assert len(computed) == 10  # another escape character: computed again
+
+
+def test_kept_effects_equal_fresh_ones_on_the_golden_and_generated_files() -> None:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from slimfix import analysis
+    from slimfix.errors import SlimfixError
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
+    spec = importlib.util.spec_from_file_location("gen_corpus", root / "bench" / "gen_corpus.py")
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules["gen_corpus"] = gen
+    spec.loader.exec_module(gen)
+    texts += [data.decode("utf-8") for _, data in gen.generate(7, 60)]
+    checked = 0
+    for text in texts * 2:  # the second round finds them kept
+        try:
+            df = parse(text)
+        except SlimfixError:
+            continue
+        for stage in df.stages:
+            for step in analysis.stage_steps(df, stage):
+                assert step.effects == analysis.effects(step.instr, step.state), step.instr.text
+                checked += 1
+    assert checked > 2000
+
+
+def test_a_state_plain_form_is_equal_exactly_when_the_state_is() -> None:
+    from slimfix.analysis import State, Var
+
+    a = State("/app", None, env=(Var("A", "1", "1", "ENV"),))
+    assert a.plain == State("/app", None, env=(Var("A", "1", "1", "ENV"),)).plain
+    assert hash(a.plain) == hash(State("/app", None, env=(Var("A", "1", "1", "ENV"),)).plain)
+    others = [State("/app"), State("/srv", env=a.env), State("/app", "root", env=a.env), State("/app", shell=("bash",), env=a.env),
+              State("/app", env=(Var("A", "1", "1", "ARG"),)), State("/app", env=(Var("A", None, "1", "ENV"),)),
+              State("/app", env=a.env, global_args=a.env), State("/app", env=a.env, escape="`")]
+    for other in others:
+        assert (other.plain == a.plain) == (other == a) is False

@@ -334,7 +334,9 @@ class State(Record):
     ``values`` and ``env_paths`` are pure functions of ``env``, computed once when asked.
     """
 
-    __slots__ = (*(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_values", "_env_paths")
+    __slots__ = (
+        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_values", "_env_paths", "_plain",
+    )
 
     def __init__(self, workdir: str | None = None, user: str | None = None, shell: tuple[str, ...] = DEFAULT_SHELL,
                  env: tuple[Var, ...] = (), global_args: tuple[Var, ...] = (), escape: str = "\\") -> None:
@@ -346,6 +348,16 @@ class State(Record):
         self.escape = escape
         self._values: Mapping[str, str | None] | None = None
         self._env_paths: tuple[str, ...] | None = None
+        self._plain: tuple | None = None
+
+    @property
+    def plain(self) -> tuple:
+        """Every field's value as plain tuples and strings (the Vars too): equal exactly when
+        the states are, and compared and hashed without a Python call per Var."""
+        if self._plain is None:
+            self._plain = (self.workdir, self.user, self.shell, tuple([v._key(v) for v in self.env]),
+                           tuple([v._key(v) for v in self.global_args]), self.escape)
+        return self._plain
 
     def _with(self, **changes: object) -> State:
         return State(*(changes.get(f, getattr(self, f)) for f in self._fields))
@@ -587,6 +599,32 @@ def effects(instr: Instruction, state: State) -> Effects:
         return Effects(kw, uses_state=shell, changes_state=frozenset({kw}), metadata_only=True)
     # EXPOSE, LABEL, STOPSIGNAL, MAINTAINER, and anything BuildKit would refuse
     return Effects(kw, uses_vars=refs, changes_state=frozenset({kw}), metadata_only=True)
+
+
+def _kept_effects(instr: Instruction, state: State) -> Effects:
+    """``effects(instr, state)``, kept by ``(instr.text, instr.escape, state.plain)``.
+
+    The key is complete: an instruction's view (keyword, flags, value, here-documents, shell
+    words) is a function of its own text and the escape character, and ``effects`` reads
+    nothing else but the state (compared by value).  The fix loop re-parses a file after each
+    fix and a batch holds many alike files: most instructions come back with the same text
+    and state.  Long texts are not kept.
+    """
+    text = instr.text
+    if len(text) > _KEPT_TEXT:
+        return effects(instr, state)
+    key = (text, instr.escape, state.plain)
+    found = _KEPT.get(key)
+    if found is None:
+        found = _KEPT[key] = effects(instr, state)
+        if len(_KEPT) > _KEPT_SIZE:
+            del _KEPT[next(iter(_KEPT))]  # the oldest
+    return found
+
+
+_KEPT: dict[tuple[str, str, tuple], Effects] = {}
+_KEPT_SIZE = 2048
+_KEPT_TEXT = 4096
 
 
 _EXPANDS = frozenset(["ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"])
@@ -853,7 +891,7 @@ def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Ste
             state = State(escape=escape)
             steps = []
             for instr in stage.instructions:
-                steps.append(Step(instr, state, effects(instr, state)))
+                steps.append(Step(instr, state, _kept_effects(instr, state)))
                 state = advance(instr, state)
             global_args = state.env
             starts[id(stage)], out[id(stage)] = State(escape=escape), tuple(steps)
@@ -875,9 +913,9 @@ def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Ste
         steps = []
         for instr in stage.instructions:
             if instr.sem.keyword == "FROM":
-                steps.append(Step(instr, state, effects(instr, state)))
+                steps.append(Step(instr, state, _kept_effects(instr, state)))
                 continue
-            steps.append(Step(instr, state, effects(instr, state)))
+            steps.append(Step(instr, state, _kept_effects(instr, state)))
             state = advance(instr, state)
         out[id(stage)] = tuple(steps)
         if stage.name:

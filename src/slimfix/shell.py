@@ -413,9 +413,11 @@ def script(instr: Instruction, sem: Semantics | None = None) -> Script | None:
     if sem is not None and sem is not instr.sem:
         return _script(instr, sem)
     memo = instr.__dict__
-    if "_script" not in memo:
-        memo["_script"] = _script(instr, instr.sem)
-    return memo["_script"]
+    try:
+        return memo["_script"]
+    except KeyError:
+        found = memo["_script"] = _script(instr, instr.sem)
+        return found
 
 
 def _script(instr: Instruction, sem: Semantics) -> Script | None:
