@@ -62,15 +62,17 @@ What the model assumes (each assumption errs on the side of "depends"):
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from functools import lru_cache
+from types import MappingProxyType
 from weakref import WeakKeyDictionary
 
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.nodes import Stage
+from slimfix.cst.record import Record
 from slimfix.images import KNOWN_WORKDIRS, official_image
 
 ALL = "*"  # in ``uses_vars``: every variable
@@ -133,11 +135,17 @@ def created_root(path: str) -> str:
     return path
 
 
-@dataclass(frozen=True)
-class PathSet:
-    """Image paths, each standing for itself and everything below it; ``/`` is everything."""
+class PathSet(Record):
+    """Image paths, each standing for itself and everything below it; ``/`` is everything.
 
-    paths: frozenset[str] = frozenset()
+    ``is_everything`` is computed once: ``depends`` asks it for every pair of steps.
+    """
+
+    __slots__ = (*(_fields := ("paths",)), "is_everything")
+
+    def __init__(self, paths: frozenset[str] = frozenset()) -> None:
+        self.paths = paths
+        self.is_everything = EVERYTHING in paths
 
     @classmethod
     def of(cls, *paths: str) -> PathSet:
@@ -145,18 +153,14 @@ class PathSet:
 
     @classmethod
     def everything(cls) -> PathSet:
-        return cls(frozenset({EVERYTHING}))
-
-    @property
-    def is_everything(self) -> bool:
-        return EVERYTHING in self.paths
+        return _EVERYTHING
 
     def __bool__(self) -> bool:
         return bool(self.paths)
 
     def __or__(self, other: PathSet) -> PathSet:
         if self.is_everything or other.is_everything:
-            return PathSet.everything()
+            return _EVERYTHING
         return PathSet(self.paths | other.paths)
 
     def overlaps(self, other: PathSet) -> bool:
@@ -169,9 +173,11 @@ class PathSet:
 
     def races(self, other: PathSet) -> bool:
         """Two writes that overlap or may both create the same missing folder."""
-        if self.overlaps(other):
+        if not self.paths or not other.paths:
+            return False
+        if self.is_everything or other.is_everything:
             return True
-        return bool(self.paths and other.paths) and _meet(_roots(self.paths), _roots(other.paths))
+        return _meet(self.paths, other.paths) or _meet(_roots(self.paths), _roots(other.paths))
 
 
 @lru_cache(maxsize=4096)
@@ -179,7 +185,7 @@ def _pathset(paths: frozenset[str]) -> PathSet:
     out: set[str] = set()
     for p in paths:
         out |= _aliases(normalize(p))
-    return PathSet.everything() if EVERYTHING in out else PathSet(frozenset(out))
+    return _EVERYTHING if EVERYTHING in out else PathSet(frozenset(out))
 
 
 @lru_cache(maxsize=4096)
@@ -193,13 +199,19 @@ def _roots(paths: frozenset[str]) -> frozenset[str]:
 
 
 NOTHING = PathSet()
+_EVERYTHING = PathSet(frozenset({EVERYTHING}))
 
 
 # ---- variables --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def referenced(text: str, escape: str = "\\") -> frozenset[str]:
-    """The variable names ``text`` expands (``$A``, ``${A}``, ``${A:-$B}``...), as BuildKit reads it."""
+    """The variable names ``text`` expands (``$A``, ``${A}``, ``${A:-$B}``...), as BuildKit reads it.
+
+    Kept by its arguments, all it reads (the words of an ENV, COPY or FROM recur in every
+    pass of the fix loop and in every file of a batch).
+    """
     return _process(text, escape, None)[1]
 
 
@@ -301,26 +313,61 @@ def _dollar(
 # ---- state ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Var:
-    name: str
-    value: str | None  # None: unknown (an ARG, or built from an unknown value)
-    raw: str  # as written
-    kind: str  # "ENV" or "ARG"
+class Var(Record):
+    """``name``, ``value`` (None: unknown, an ARG or built from an unknown value), ``raw`` (as
+    written) and ``kind`` ("ENV" or "ARG")."""
+
+    __slots__ = _fields = ("name", "value", "raw", "kind")
+
+    def __init__(self, name: str, value: str | None, raw: str, kind: str) -> None:
+        self.name = name
+        self.value = value
+        self.raw = raw
+        self.kind = kind
 
 
-@dataclass(frozen=True)
-class State:
-    workdir: str | None = None  # absolute; None: the base image's (unknown)
-    user: str | None = None  # None: the base image's
-    shell: tuple[str, ...] = DEFAULT_SHELL
-    env: tuple[Var, ...] = ()  # ENV and ARG defined in this stage (and inherited ENV)
-    global_args: tuple[Var, ...] = ()  # ARG before the first FROM: FROM lines only
-    escape: str = "\\"
+class State(Record):
+    """``workdir`` (absolute; None: the base image's, unknown), ``user`` (None: the base
+    image's), ``shell``, ``env`` (ENV and ARG defined in this stage, and inherited ENV),
+    ``global_args`` (ARG before the first FROM: FROM lines only) and ``escape``.
+
+    ``values`` and ``env_paths`` are pure functions of ``env``, computed once when asked.
+    """
+
+    __slots__ = (
+        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_values", "_env_paths", "_plain",
+    )
+
+    def __init__(self, workdir: str | None = None, user: str | None = None, shell: tuple[str, ...] = DEFAULT_SHELL,
+                 env: tuple[Var, ...] = (), global_args: tuple[Var, ...] = (), escape: str = "\\") -> None:
+        self.workdir = workdir
+        self.user = user
+        self.shell = shell
+        self.env = env
+        self.global_args = global_args
+        self.escape = escape
+        self._values: Mapping[str, str | None] | None = None
+        self._env_paths: tuple[str, ...] | None = None
+        self._plain: tuple | None = None
 
     @property
-    def values(self) -> dict[str, str | None]:
-        return {v.name: v.value for v in self.env}
+    def plain(self) -> tuple:
+        """Every field's value as plain tuples and strings (the Vars too): equal exactly when
+        the states are, and compared and hashed without a Python call per Var."""
+        if self._plain is None:
+            self._plain = (self.workdir, self.user, self.shell, tuple([v._key(v) for v in self.env]),
+                           tuple([v._key(v) for v in self.global_args]), self.escape)
+        return self._plain
+
+    def _with(self, **changes: object) -> State:
+        return State(*(changes.get(f, getattr(self, f)) for f in self._fields))
+
+    @property
+    def values(self) -> Mapping[str, str | None]:
+        """Name -> value (None: unknown) of ``env``; read-only, it is kept."""
+        if self._values is None:
+            self._values = MappingProxyType({v.name: v.value for v in self.env})
+        return self._values
 
     def var(self, name: str) -> Var | None:
         for v in reversed(self.env):
@@ -329,8 +376,9 @@ class State:
         return None
 
     def with_var(self, var: Var) -> State:
-        kept = tuple(v for v in self.env if v.name != var.name)
-        return replace(self, env=(*kept, var))
+        name = var.name
+        kept = tuple([v for v in self.env if v.name != name])
+        return State(self.workdir, self.user, self.shell, (*kept, var), self.global_args, self.escape)
 
     @property
     def home(self) -> tuple[str, ...] | None:
@@ -346,11 +394,13 @@ class State:
     @property
     def env_paths(self) -> tuple[str, ...]:
         """Absolute paths named in ENV values (PATH entries, VIRTUAL_ENV, PIP_TARGET...)."""
-        found: list[str] = []
-        for v in self.env:
-            if v.kind == "ENV":
-                found.extend(m.group(1) for m in _ENV_PATH.finditer(v.raw))
-        return tuple(dict.fromkeys(normalize(p) for p in found))
+        if self._env_paths is None:
+            found: list[str] = []
+            for v in self.env:
+                if v.kind == "ENV":
+                    found.extend(m.group(1) for m in _ENV_PATH.finditer(v.raw))
+            self._env_paths = tuple(dict.fromkeys(normalize(p) for p in found))
+        return self._env_paths
 
 
 _ENV_PATH = re.compile(r"(?:^|[\s:=\"',;])(/[^\s:\"',;$]*)")
@@ -359,29 +409,66 @@ _ENV_PATH = re.compile(r"(?:^|[\s:=\"',;])(/[^\s:\"',;$]*)")
 # ---- effects ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Effects:
-    keyword: str
-    reads_context: bool = False
-    context_paths: tuple[str, ...] = ()
-    reads: PathSet = NOTHING
-    writes: PathSet = NOTHING
-    stages: tuple[str, ...] = ()
-    uses_vars: frozenset[str] = frozenset()
-    defines_vars: frozenset[str] = frozenset()
-    uses_state: frozenset[str] = frozenset()
-    changes_state: frozenset[str] = frozenset()
-    metadata_only: bool = False
-    in_child: bool = False
-    unbounded: tuple[str, ...] = ()
-    programs: tuple[str, ...] = ()  # RUN: the programs slimfix recognised, in order
+_NONE: frozenset[str] = frozenset()
+_next_serial = itertools.count().__next__
 
 
-@dataclass(frozen=True)
-class Step:
-    instr: Instruction
-    state: State  # in force before the instruction
-    effects: Effects
+class Effects(Record):
+    """What one instruction reads, writes, uses and changes (see the module's docstring);
+    ``programs``: for a RUN, the programs slimfix recognised, in order."""
+
+    __slots__ = (
+        *(_fields := (
+            "keyword", "reads_context", "context_paths", "reads", "writes", "stages", "uses_vars", "defines_vars",
+            "uses_state", "changes_state", "metadata_only", "in_child", "unbounded", "programs",
+        )),
+        "_serial", "_depends",
+    )
+
+    def __init__(
+        self,
+        keyword: str,
+        reads_context: bool = False,
+        context_paths: tuple[str, ...] = (),
+        reads: PathSet = NOTHING,
+        writes: PathSet = NOTHING,
+        stages: tuple[str, ...] = (),
+        uses_vars: frozenset[str] = _NONE,
+        defines_vars: frozenset[str] = _NONE,
+        uses_state: frozenset[str] = _NONE,
+        changes_state: frozenset[str] = _NONE,
+        metadata_only: bool = False,
+        in_child: bool = False,
+        unbounded: tuple[str, ...] = (),
+        programs: tuple[str, ...] = (),
+    ) -> None:
+        self.keyword = keyword
+        self.reads_context = reads_context
+        self.context_paths = context_paths
+        self.reads = reads
+        self.writes = writes
+        self.stages = stages
+        self.uses_vars = uses_vars
+        self.defines_vars = defines_vars
+        self.uses_state = uses_state
+        self.changes_state = changes_state
+        self.metadata_only = metadata_only
+        self.in_child = in_child
+        self.unbounded = unbounded
+        self.programs = programs
+        self._serial = _next_serial()  # never reused: a key for ``depends`` that holds no reference
+        self._depends: dict[int, bool] | None = None  # serial of a later step -> depends(self, it)
+
+
+class Step(Record):
+    """An instruction, the ``state`` in force before it, and its ``effects``."""
+
+    __slots__ = _fields = ("instr", "state", "effects")
+
+    def __init__(self, instr: Instruction, state: State, effects: Effects) -> None:
+        self.instr = instr
+        self.state = state
+        self.effects = effects
 
 
 def depends(a: Effects, b: Effects) -> bool:
@@ -390,7 +477,21 @@ def depends(a: Effects, b: Effects) -> bool:
     They conflict when one writes what the other reads or writes, one defines a variable the
     other uses or defines, or one changes state (WORKDIR, USER, SHELL, a config key) the other
     uses or changes.  Symmetric in practice: swapping either way is refused.
+
+    Rules ask it for the same pairs many times (SF202 rescans a stage for every candidate), so
+    the answer is kept on ``a``, keyed by ``b``'s serial number: both are immutable, and a
+    serial is never reused, so the key determines the answer.
     """
+    memo = a._depends
+    if memo is None:
+        memo = a._depends = {}
+    found = memo.get(b._serial)
+    if found is None:
+        found = memo[b._serial] = _depends(a, b)
+    return found
+
+
+def _depends(a: Effects, b: Effects) -> bool:
     if a.writes.races(b.writes) or a.writes.overlaps(b.reads) or a.reads.overlaps(b.writes):
         return True
     if _vars_meet(a.defines_vars, b.uses_vars) or _vars_meet(b.defines_vars, a.uses_vars):
@@ -455,9 +556,9 @@ def effects(instr: Instruction, state: State) -> Effects:
     esc = instr.escape
     if kw == "ONBUILD":
         return Effects(kw, changes_state=frozenset({"ONBUILD"}), metadata_only=True, in_child=True)
-    flag_refs = frozenset().union(*(referenced(f.value or "", esc) for f in sem.flags))
     if kw == "RUN":
         return _run(instr, state)
+    flag_refs = frozenset().union(*[referenced(f.value or "", esc) for f in sem.flags]) if sem.flags else _NONE
     if kw in ("COPY", "ADD"):
         return _copy(instr, state, flag_refs)
     refs = flag_refs.union(*(referenced(v, esc) for v in sem.value)) if kw in _EXPANDS else flag_refs
@@ -498,6 +599,32 @@ def effects(instr: Instruction, state: State) -> Effects:
         return Effects(kw, uses_state=shell, changes_state=frozenset({kw}), metadata_only=True)
     # EXPOSE, LABEL, STOPSIGNAL, MAINTAINER, and anything BuildKit would refuse
     return Effects(kw, uses_vars=refs, changes_state=frozenset({kw}), metadata_only=True)
+
+
+def _kept_effects(instr: Instruction, state: State) -> Effects:
+    """``effects(instr, state)``, kept by ``(instr.text, instr.escape, state.plain)``.
+
+    The key is complete: an instruction's view (keyword, flags, value, here-documents, shell
+    words) is a function of its own text and the escape character, and ``effects`` reads
+    nothing else but the state (compared by value).  The fix loop re-parses a file after each
+    fix and a batch holds many alike files: most instructions come back with the same text
+    and state.  Long texts are not kept.
+    """
+    text = instr.text
+    if len(text) > _KEPT_TEXT:
+        return effects(instr, state)
+    key = (text, instr.escape, state.plain)
+    found = _KEPT.get(key)
+    if found is None:
+        found = _KEPT[key] = effects(instr, state)
+        if len(_KEPT) > _KEPT_SIZE:
+            del _KEPT[next(iter(_KEPT))]  # the oldest
+    return found
+
+
+_KEPT: dict[tuple[str, str, tuple], Effects] = {}
+_KEPT_SIZE = 2048
+_KEPT_TEXT = 4096
 
 
 _EXPANDS = frozenset(["ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"])
@@ -638,11 +765,13 @@ def _mount_options(value: str) -> dict[str, str]:
 # ---- stage links -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class _Links:
-    parent: dict[int, Stage]  # id(stage) -> the stage it is built FROM
-    children: dict[int, list[Stage]]  # id(stage) -> the stages built FROM it, in file order
-    position: dict[int, int]  # id(instr) -> its index in its stage
+    __slots__ = ("parent", "children", "position")
+
+    def __init__(self, parent: dict[int, Stage], children: dict[int, list[Stage]], position: dict[int, int]) -> None:
+        self.parent = parent  # id(stage) -> the stage it is built FROM
+        self.children = children  # id(stage) -> the stages built FROM it, in file order
+        self.position = position  # id(instr) -> its index in its stage
 
 
 _LINKS: WeakKeyDictionary[Dockerfile, _Links] = WeakKeyDictionary()  # a tree is immutable
@@ -717,14 +846,14 @@ def advance(instr: Instruction, state: State) -> State:
             new = new.with_var(Var(name, None, default, "ARG"))
         return new
     if kw == "WORKDIR":
-        return replace(state, workdir=_resolve(sem.value[0] if sem.value else "", state))
+        return state._with(workdir=_resolve(sem.value[0] if sem.value else "", state))
     if kw == "USER":
         if not sem.value:
             return state
         # an unresolved name stays as written: not root, so its HOME is unknown
-        return replace(state, user=expand(sem.value[0], env, esc) or sem.value[0])
+        return state._with(user=expand(sem.value[0], env, esc) or sem.value[0])
     if kw == "SHELL":
-        return replace(state, shell=sem.value)
+        return state._with(shell=sem.value)
     return state
 
 
@@ -762,7 +891,7 @@ def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Ste
             state = State(escape=escape)
             steps = []
             for instr in stage.instructions:
-                steps.append(Step(instr, state, effects(instr, state)))
+                steps.append(Step(instr, state, _kept_effects(instr, state)))
                 state = advance(instr, state)
             global_args = state.env
             starts[id(stage)], out[id(stage)] = State(escape=escape), tuple(steps)
@@ -784,9 +913,9 @@ def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Ste
         steps = []
         for instr in stage.instructions:
             if instr.sem.keyword == "FROM":
-                steps.append(Step(instr, state, effects(instr, state)))
+                steps.append(Step(instr, state, _kept_effects(instr, state)))
                 continue
-            steps.append(Step(instr, state, effects(instr, state)))
+            steps.append(Step(instr, state, _kept_effects(instr, state)))
             state = advance(instr, state)
         out[id(stage)] = tuple(steps)
         if stage.name:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from slimfix.analysis import State, expand, normalize
 from slimfix.cst import Instruction
+from slimfix.cst.record import Record
 from slimfix.shell import Command, Word, script
 
 PROGRAM_READS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc", "/opt")
@@ -29,17 +29,19 @@ SYSTEM = (*PROGRAM_READS, "/var", "/tmp", "/run", "/root", "/boot")  # not /srv,
 USERS = ("/etc", "/home", "/var/mail", "/var/spool/mail")
 _BUILTINS = frozenset({"echo", "printf", "true", "false", ":", "set", "export", "umask", "cd"})
 _DEVICES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd/")
+# Checked only for the operands of some commands: patterns (compiled by ``re`` on first use,
+# and kept in its cache), not compiled at import on every ``slimfix -``.
 _PKG_NAME = {
-    "apt": re.compile(r"^[a-z0-9][a-z0-9+.\-]*(:[a-z0-9\-]+)?([=/][A-Za-z0-9.+:~_\-]+)?[+\-]?$"),
-    "apk": re.compile(r"^[A-Za-z0-9][A-Za-z0-9+._\-]*([<>=~]+[A-Za-z0-9.+_\-]+)?$"),
-    "rpm": re.compile(r"^[A-Za-z0-9@_][A-Za-z0-9+._:@\-]*$"),
+    "apt": r"^[a-z0-9][a-z0-9+.\-]*(:[a-z0-9\-]+)?([=/][A-Za-z0-9.+:~_\-]+)?[+\-]?$",
+    "apk": r"^[A-Za-z0-9][A-Za-z0-9+._\-]*([<>=~]+[A-Za-z0-9.+_\-]+)?$",
+    "rpm": r"^[A-Za-z0-9@_][A-Za-z0-9+._:@\-]*$",
 }
-_REQUIREMENT = re.compile(
+_REQUIREMENT = (
     r"^[A-Za-z0-9]([A-Za-z0-9._\-]*[A-Za-z0-9])?(\[[A-Za-z0-9._,\-\s]+\])?"
     r"(\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_\-]+(\s*,\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_\-]+)*)?$"
 )
-_ARCHIVE = re.compile(r"\.(whl|zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz|deb|rpm|apk)$")
-_USER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*\$?$")
+_ARCHIVE = r"\.(whl|zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz|deb|rpm|apk)$"
+_USER_NAME = r"^[A-Za-z_][A-Za-z0-9_.\-]*\$?$"
 _URL = re.compile(r"^(https?|ftp)://")
 _SHELL_ONLY = re.compile(r"`|\$[^A-Za-z_{]|\$$")
 _WRAPPERS_THAT_MATTER = frozenset({"sudo", "env", "chroot", "su", "runuser", "gosu", "su-exec", "setpriv"})
@@ -53,14 +55,21 @@ class UnknownProgram(Unknown):
     """A program slimfix does not model at all."""
 
 
-@dataclass(frozen=True)
-class Footprint:
-    reads: tuple[str, ...] = ()
-    writes: tuple[str, ...] = ()
-    uses_cwd: bool = False
-    unknown: tuple[str, ...] = ()  # non-empty: the RUN may touch anything
-    programs: tuple[str, ...] = ()
-    modelled: bool = True  # every command is one slimfix models (an unknown is in the arguments)
+class Footprint(Record):
+    """``reads``, ``writes``, ``uses_cwd``, ``unknown`` (non-empty: the RUN may touch anything),
+    ``programs``, ``modelled`` (every command is one slimfix models: an unknown is in the
+    arguments)."""
+
+    __slots__ = _fields = ("reads", "writes", "uses_cwd", "unknown", "programs", "modelled")
+
+    def __init__(self, reads: tuple[str, ...] = (), writes: tuple[str, ...] = (), uses_cwd: bool = False,
+                 unknown: tuple[str, ...] = (), programs: tuple[str, ...] = (), modelled: bool = True) -> None:
+        self.reads = reads
+        self.writes = writes
+        self.uses_cwd = uses_cwd
+        self.unknown = unknown
+        self.programs = programs
+        self.modelled = modelled
 
 
 class _Walk:
@@ -434,7 +443,7 @@ def _packages(
         raise Unknown(f"the package manager subcommand {operands[0].raw}")
     for word in operands[1:]:
         name = walk.value(word)
-        if name is None or not _PKG_NAME[family].match(name) or _ARCHIVE.search(name):
+        if name is None or not re.match(_PKG_NAME[family], name) or re.search(_ARCHIVE, name):
             raise Unknown(f"{word.raw} is not a literal package name")
     walk.reads.update(SYSTEM)
     walk.writes.update(SYSTEM)
@@ -460,7 +469,7 @@ def _pip(walk: _Walk, args: list[Word]) -> None:
         raise Unknown("a pip command other than install or uninstall")
     for word in operands[1:]:
         name = walk.value(word)
-        if name is None or not _REQUIREMENT.match(name) or _ARCHIVE.search(name):
+        if name is None or not re.match(_REQUIREMENT, name) or re.search(_ARCHIVE, name):
             raise Unknown(f"{word.raw} is not a literal requirement")
     for name, value in opts:
         if name in ("-t", "--target", "--prefix", "--root", "--cache-dir"):
@@ -527,7 +536,7 @@ def _user(walk: _Walk, prog: str, args: list[Word]) -> None:
         raise Unknown(f"{prog} with {len(operands)} names")
     for word in operands:
         name = walk.value(word)
-        if name is None or not _USER_NAME.match(name):
+        if name is None or not re.match(_USER_NAME, name):
             raise Unknown(f"{word.raw} is not a literal user or group name")
     for name, value in opts:
         if name in _HOME_OPTS or (prog == "adduser" and name == "-h"):

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from slimfix.analysis import parent_stage, position
 from slimfix.cst import Dockerfile, Instruction, parse_instruction
+from slimfix.cst.record import Record
 from slimfix.engine import Context, Diagnostic, Safety
 from slimfix.errors import SlimfixError
 from slimfix.shell import (
@@ -83,16 +83,19 @@ KEEP_CACHE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(Record):
     """One package-manager command: ``tool`` (apt, apk, dnf, yum, microdnf, zypper, pip, uv, npm,
-    yarn, composer, gem, poetry), ``action`` (its verb as written), ``verb`` (the word naming it)."""
+    yarn, composer, gem, poetry), ``action`` (its verb as written), ``verb`` (the word naming it),
+    ``cmd``, and ``index``, its position in ``Script.commands``."""
 
-    tool: str
-    action: str
-    verb: Word | None
-    cmd: Command
-    index: int  # position in ``Script.commands``
+    __slots__ = _fields = ("tool", "action", "verb", "cmd", "index")
+
+    def __init__(self, tool: str, action: str, verb: Word | None, cmd: Command, index: int) -> None:
+        self.tool = tool
+        self.action = action
+        self.verb = verb
+        self.cmd = cmd
+        self.index = index
 
     @property
     def installs(self) -> bool:
@@ -101,12 +104,14 @@ class Call:
 
 
 def calls(scr: Script) -> list[Call]:
-    found = []
-    for k, cmd in enumerate(scr.commands):
-        call = recognise(cmd, k)
-        if call is not None:
-            found.append(call)
-    return found
+    """The package-manager commands of ``scr``, in order.  A pure function of the (immutable)
+    script, asked by SF101, SF102, SF103 and the stage index for every RUN: kept on it."""
+    found = scr.__dict__.get("_calls")
+    if found is None:
+        found = scr.__dict__["_calls"] = tuple(
+            call for k, cmd in enumerate(scr.commands) if (call := recognise(cmd, k)) is not None
+        )
+    return list(found)
 
 
 def recognise(cmd: Command, index: int = 0) -> Call | None:
@@ -291,8 +296,18 @@ def _errexit(scr: Script) -> bool:
 def heredoc_scripts(instr: Instruction, scr: Script) -> list[Script]:
     """The shell scripts a RUN feeds through here-documents (``RUN <<EOF`` or ``RUN bash <<EOF``),
     read approximately (lines joined with ``;``), for reports only: their offsets are not
-    offsets in ``instr.text``."""
-    if not instr.heredocs or any(c.program not in SHELLS for c in scr.commands):
+    offsets in ``instr.text``.  A pure function of ``instr`` and ``scr`` (both immutable), asked
+    by SF101, SF102 and SF103: kept on the instruction for the script it was asked with."""
+    if not instr.heredocs:
+        return []
+    memo = instr.__dict__.get("_heredoc_scripts")
+    if memo is None or memo[0] is not scr:
+        memo = instr.__dict__["_heredoc_scripts"] = (scr, tuple(_heredoc_scripts(instr, scr)))
+    return list(memo[1])
+
+
+def _heredoc_scripts(instr: Instruction, scr: Script) -> list[Script]:
+    if any(c.program not in SHELLS for c in scr.commands):
         return []
     found = []
     for doc in instr.heredocs:

@@ -16,7 +16,6 @@ Display only: removing a comment is the author's call.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from slimfix.cst import Dockerfile, Instruction
 
@@ -37,25 +36,29 @@ _HADOLINT = re.compile(r"^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\
 ALL = "*"
 
 
-@dataclass
 class Suppression:
-    instr: Instruction | None  # None: file-wide
-    codes: frozenset[str]  # ALL for every code
-    offset: int  # where the comment is
-    mine: bool  # a slimfix comment (hadolint ones are never reported unused)
-    used: set[str] = field(default_factory=set)
+    __slots__ = ("instr", "codes", "offset", "mine", "used")
+
+    def __init__(self, instr: Instruction | None, codes: frozenset[str], offset: int, mine: bool) -> None:
+        self.instr = instr  # None: file-wide
+        self.codes = codes  # ALL for every code
+        self.offset = offset  # where the comment is
+        self.mine = mine  # a slimfix comment (hadolint ones are never reported unused)
+        self.used: set[str] = set()
 
     def covers(self, code: str) -> bool:
         return ALL in self.codes or code in self.codes
 
 
-@dataclass
 class Pragmas:
-    skip_file: bool = False
-    by_instr: dict[int, list[Suppression]] = field(default_factory=dict)
-    file_wide: list[Suppression] = field(default_factory=list)
-    detached: list[Suppression] = field(default_factory=list)  # not directly above an instruction
-    file_codes: set[str] = field(default_factory=set)  # every code of ``file_wide``, looked up once
+    __slots__ = ("skip_file", "by_instr", "file_wide", "detached", "file_codes")
+
+    def __init__(self) -> None:
+        self.skip_file = False
+        self.by_instr: dict[int, list[Suppression]] = {}
+        self.file_wide: list[Suppression] = []
+        self.detached: list[Suppression] = []  # not directly above an instruction
+        self.file_codes: set[str] = set()  # every code of ``file_wide``, looked up once
 
     def covers(self, instr: Instruction, code: str) -> bool:
         """A file-wide suppression or one above ``instr`` covers ``code`` (none is marked used)."""

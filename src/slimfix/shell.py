@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from slimfix.cst.nodes import Continuation, Instruction
+from slimfix.cst.record import Record
 from slimfix.cst.semantics import Semantics
 
 OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
@@ -27,33 +27,47 @@ _WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "stdbu
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash", "/usr/bin/env"})
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    raw: str  # as written
-    value: str | None  # unquoted value; None when it holds an expansion ($VAR, $(...), `...`)
-    start: int  # offsets in the instruction's text
-    end: int
+class Word(Record):
+    """One shell word: ``raw`` as written, ``value`` unquoted (None when it holds an expansion:
+    ``$VAR``, ``$(...)``, a backtick group), ``start``/``end`` offsets in the instruction's text."""
+
+    __slots__ = _fields = ("raw", "value", "start", "end")
+
+    def __init__(self, raw: str, value: str | None, start: int, end: int) -> None:
+        self.raw = raw
+        self.value = value
+        self.start = start
+        self.end = end
 
     @property
     def text(self) -> str:
         return self.value if self.value is not None else self.raw
 
 
-# Frozen dataclasses set each field through object.__setattr__; the view, which builds many
-# nodes, sets the slots directly (the same objects, made about twice as fast).
-_new = object.__new__
-_set_raw, _set_value, _set_start, _set_end = (Word.__dict__[f].__set__ for f in ("raw", "value", "start", "end"))
+class Command(Record):
+    """A simple command: optional ``X=Y`` assignments and wrappers, then the program's argv.
 
+    ``words``, ``redirects``, ``op_before`` (the operator that joins it to the previous
+    command), ``depth`` (nesting inside if/while/for/subshell/braces; 0 at top level) and
+    ``argv_index`` (index in ``words`` of the program word, after assignments and wrappers);
+    ``program`` is computed from them once: the rules ask for it about a thousand times a file.
+    """
 
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A simple command: optional ``X=Y`` assignments and wrappers, then the program's argv."""
+    __slots__ = (*(_fields := ("words", "redirects", "op_before", "depth", "argv_index")), "program")
 
-    words: tuple[Word, ...]
-    redirects: tuple[Word, ...]
-    op_before: str | None  # the operator that joins it to the previous command
-    depth: int  # nesting inside if/while/for/subshell/braces; 0 at top level
-    argv_index: int  # index in ``words`` of the program word, after assignments and wrappers
+    def __init__(self, words: tuple[Word, ...], redirects: tuple[Word, ...], op_before: str | None, depth: int,
+                 argv_index: int) -> None:
+        self.words = words
+        self.redirects = redirects
+        self.op_before = op_before
+        self.depth = depth
+        self.argv_index = argv_index
+        if argv_index >= len(words):
+            self.program = ""
+        else:  # the program's base name (``/usr/bin/apt-get`` -> ``apt-get``)
+            word = words[argv_index]
+            text = word.raw if word.value is None else word.value
+            self.program = text[text.rfind("/") + 1 :]
 
     @property
     def argv(self) -> tuple[Word, ...]:
@@ -62,15 +76,6 @@ class Command:
     @property
     def args(self) -> tuple[str, ...]:
         return tuple([w.raw if w.value is None else w.value for w in self.words[self.argv_index :]])
-
-    @property
-    def program(self) -> str:
-        """The program's base name (``/usr/bin/apt-get`` -> ``apt-get``)."""
-        if self.argv_index >= len(self.words):
-            return ""
-        word = self.words[self.argv_index]
-        text = word.raw if word.value is None else word.value
-        return text[text.rfind("/") + 1 :]
 
     @property
     def assignments(self) -> dict[str, str]:
@@ -122,18 +127,21 @@ class Command:
         return None
 
 
-_set_words, _set_redirects, _set_op_before, _set_depth, _set_argv_index = (
-    Command.__dict__[f].__set__ for f in ("words", "redirects", "op_before", "depth", "argv_index")
-)
+class Script(Record):
+    """The view of one command line: ``commands``, ``opaque`` (what the view did not
+    understand), ``end`` (offset in ``instr.text`` just after the last token), ``comment`` (the
+    offset of a trailing shell comment, if any) and ``ops`` (``(operator, start, end)`` in the
+    text).  ``__dict__`` holds what other modules memoise about it (a pure function of it)."""
 
+    __slots__ = (*(_fields := ("commands", "opaque", "end", "comment", "ops")), "__dict__")
 
-@dataclass(frozen=True, slots=True)
-class Script:
-    commands: tuple[Command, ...]
-    opaque: tuple[str, ...]  # what the view did not understand
-    end: int  # offset in instr.text just after the last token
-    comment: int | None = None  # offset of a trailing shell comment, if any
-    ops: tuple[tuple[str, int, int], ...] = field(default=())  # (operator, start, end) in text
+    def __init__(self, commands: tuple[Command, ...], opaque: tuple[str, ...], end: int, comment: int | None = None,
+                 ops: tuple[tuple[str, int, int], ...] = ()) -> None:
+        self.commands = commands
+        self.opaque = opaque
+        self.end = end
+        self.comment = comment
+        self.ops = ops
 
     @property
     def understood(self) -> bool:
@@ -405,9 +413,11 @@ def script(instr: Instruction, sem: Semantics | None = None) -> Script | None:
     if sem is not None and sem is not instr.sem:
         return _script(instr, sem)
     memo = instr.__dict__
-    if "_script" not in memo:
-        memo["_script"] = _script(instr, instr.sem)
-    return memo["_script"]
+    try:
+        return memo["_script"]
+    except KeyError:
+        found = memo["_script"] = _script(instr, instr.sem)
+        return found
 
 
 def _script(instr: Instruction, sem: Semantics) -> Script | None:
@@ -475,13 +485,7 @@ def _view(args: str, base: int, segments: tuple[tuple[int, int], ...], heredocs:
         if words and words[-1].value == "()" or (len(words) > 1 and words[1].value == "()"):
             opaque.append("a function definition")
         if words:
-            cmd = _new(Command)  # Command(words, redirects, op_before, depth, argv_index)
-            _set_words(cmd, tuple(words))
-            _set_redirects(cmd, tuple(redirects))
-            _set_op_before(cmd, op_before)
-            _set_depth(cmd, depth + stack_depth)
-            _set_argv_index(cmd, _argv_index(words))
-            commands.append(cmd)
+            commands.append(Command(tuple(words), tuple(redirects), op_before, depth + stack_depth, _argv_index(words)))
         words, redirects = [], []
         op_before = next_op
 
@@ -513,15 +517,10 @@ def _view(args: str, base: int, segments: tuple[tuple[int, int], ...], heredocs:
                 ops.append((raw, start, end))
                 flush(raw)
             continue
-        word = _new(Word)  # Word(raw, value, start, end) without the frozen __init__'s checks
-        _set_raw(word, raw)
-        _set_value(word, value)
-        _set_start(word, start)
-        _set_end(word, end)
         if kind == "redir":
-            redirects.append(word)
+            redirects.append(Word(raw, value, start, end))
         else:
-            words.append(word)
+            words.append(Word(raw, value, start, end))
     flush(None)
     for cmd in commands:
         if cmd.program in SHELLS and "-c" in cmd.args:
@@ -544,13 +543,15 @@ _NEVER = sys.maxsize
 # ---- layout-keeping edits -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TextEdit:
+class TextEdit(Record):
     """Replace ``text[start:end]`` of an instruction's own text with ``new``."""
 
-    start: int
-    end: int
-    new: str
+    __slots__ = _fields = ("start", "end", "new")
+
+    def __init__(self, start: int, end: int, new: str) -> None:
+        self.start = start
+        self.end = end
+        self.new = new
 
 
 def apply_edits(text: str, edits: list[TextEdit]) -> str:

@@ -8,6 +8,7 @@ its own lexer, raw quotes and raw escapes kept, and looks for words like ``<<EOF
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from slimfix.cst.text import GO_SPACE, GO_SPACE_SET, GO_WORD
 
@@ -29,7 +30,7 @@ def process_words(
         src = src[1:]
     if "'" not in src and '"' not in src and "$" not in src and escape not in src:
         return GO_WORD.findall(src)  # nothing to unquote or expand: words are the non-blank runs
-    plain = _PLAIN_RUN[escape].match
+    plain = _plain_run(escape).match
     words: list[str] = []
     word: list[str] = []
     in_word = False
@@ -90,8 +91,11 @@ def process_words(
     return words
 
 
-# characters process_words keeps as they are, per escape character
-_PLAIN_RUN = {esc: re.compile("[^" + re.escape(GO_SPACE + "'\"$" + esc) + "]+") for esc in ("\\", "`")}
+@cache
+def _plain_run(escape: str) -> re.Pattern[str]:
+    """Characters process_words keeps as they are, for ``escape`` (compiled when first needed:
+    most files never use the backtick)."""
+    return re.compile("[^" + re.escape(GO_SPACE + "'\"$" + escape) + "]+")
 
 
 def _double_quote(

@@ -14,10 +14,8 @@ comment or empty lines BuildKit skips inside the instruction, and the next line'
 
 from __future__ import annotations
 
-import dataclasses
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Union
 
@@ -49,14 +47,12 @@ class Node:
         return ()
 
     def with_changes(self, **changes: object):
-        if dataclasses.is_dataclass(self):
-            return dataclasses.replace(self, **changes)
         unknown = set(changes) - set(self._fields)
         if unknown:
             raise TypeError(f"{type(self).__name__} has no field {min(unknown)!r}")
         return type(self)(*(changes.get(f, getattr(self, f)) for f in self._fields))
 
-    def __repr__(self) -> str:  # the dataclass nodes bring their own
+    def __repr__(self) -> str:
         inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
         return f"{type(self).__name__}({inner})"
 
@@ -244,11 +240,13 @@ class Instruction(Node):
     # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
     @property
     def name(self) -> str:
-        return self.sem.keyword
+        sem = self._sem  # one property hop, not two: rules ask for it in every loop
+        return (sem if sem is not None else self.sem).keyword
 
     @property
     def value(self) -> tuple[str, ...]:
-        return self.sem.value
+        sem = self._sem
+        return (sem if sem is not None else self.sem).value
 
     @property
     def is_json(self) -> bool:
@@ -282,12 +280,23 @@ class Header(Node):
         return self.directives
 
 
-@dataclass(frozen=True, eq=False)
 class Dockerfile(Node):
-    header: Header
-    instructions: tuple[Instruction, ...] = ()
-    footer: tuple[Line, ...] = ()
-    default_newline: str = "\n"
+    """The whole file: ``header``, ``instructions``, ``footer`` and ``default_newline`` (the
+    file's first newline).  Its ``__dict__`` holds the views computed once per tree."""
+
+    _fields = ("header", "instructions", "footer", "default_newline")
+
+    def __init__(
+        self,
+        header: Header,
+        instructions: tuple[Instruction, ...] = (),
+        footer: tuple[Line, ...] = (),
+        default_newline: str = "\n",
+    ) -> None:
+        self.header = header
+        self.instructions = instructions
+        self.footer = footer
+        self.default_newline = default_newline
 
     def emit(self, out: list[str], nl: str) -> None:
         nl = self.default_newline
@@ -437,15 +446,22 @@ class Dockerfile(Node):
                 items.extend(new)
             else:
                 items.append(instr)
-        return dataclasses.replace(self, instructions=tuple(items))
+        return Dockerfile(self.header, tuple(items), self.footer, self.default_newline)
 
 
-@dataclass(frozen=True, eq=False)
 class Stage:
-    """A build stage: the instructions from one ``FROM`` to the next (the first may have none)."""
+    """A build stage: the instructions from one ``FROM`` to the next (the first may have none).
 
-    index: int
-    instructions: tuple[Instruction, ...]
+    ``index`` counts the stages from 0; the instructions before the first ``FROM`` are a stage
+    of index -1.  Compared by identity, like the nodes.
+    """
+
+    def __init__(self, index: int, instructions: tuple[Instruction, ...]) -> None:
+        self.index = index
+        self.instructions = instructions
+
+    def __repr__(self) -> str:
+        return f"Stage(index={self.index!r}, instructions={self.instructions!r})"
 
     @cached_property  # stages are immutable; transforms ask for these in loops over stages
     def from_(self) -> Instruction | None:

@@ -12,9 +12,10 @@ import json
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
+from slimfix.cst.record import Record
 from slimfix.cst.text import (
     GO_SPACE,
     GO_SPACE_SET,
@@ -46,15 +47,18 @@ class SemanticError(ValueError):
         self.offset = offset
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """A ``--name=value`` flag as BuildKit reads it; ``start``/``end`` index ``Semantics.line``."""
+class Flag(Record):
+    """A ``--name=value`` flag as BuildKit reads it: ``name``, ``value`` (None without ``=``),
+    ``word`` as written; ``start``/``end`` index ``Semantics.line``."""
 
-    name: str
-    value: str | None
-    word: str
-    start: int
-    end: int
+    __slots__ = _fields = ("name", "value", "word", "start", "end")
+
+    def __init__(self, name: str, value: str | None, word: str, start: int, end: int) -> None:
+        self.name = name
+        self.value = value
+        self.word = word
+        self.start = start
+        self.end = end
 
 
 class Semantics:
@@ -310,7 +314,7 @@ def parse_words(rest: str, escape: str) -> list[str]:
     """BuildKit's ``parseWords``: quotes kept, escapes kept, split on Go white space."""
     if "'" not in rest and '"' not in rest and escape not in rest:
         return GO_WORD.findall(rest)  # nothing but blanks and plain characters
-    plain = _PLAIN_RUN[escape].match
+    plain = _plain_run(escape).match
     words: list[str] = []
     word: list[str] = []
     in_word = in_quote = False
@@ -377,10 +381,11 @@ def parse_words(rest: str, escape: str) -> list[str]:
     return words
 
 
-# a run of characters parse_words keeps as they are outside quotes, per escape character
-_PLAIN_RUN = {
-    esc: re.compile("[^" + re.escape(GO_SPACE + "'\"" + esc) + "]+") for esc in ("\\", "`")
-}
+@cache
+def _plain_run(escape: str) -> re.Pattern[str]:
+    """A run of characters parse_words keeps as they are outside quotes, for ``escape``
+    (compiled when first needed: most files never use the backtick)."""
+    return re.compile("[^" + re.escape(GO_SPACE + "'\"" + escape) + "]+")
 
 
 class _NotJSON(Exception):

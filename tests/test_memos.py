@@ -1,0 +1,156 @@
+"""Answers kept on immutable objects (issue #7): each is computed once per object, and what is
+kept is exactly what a fresh computation gives."""
+
+from __future__ import annotations
+
+from slimfix import packagers, parse, parse_instruction
+from slimfix.engine import Settings, check_text
+from slimfix.shell import script
+
+HEREDOC = "FROM debian\nRUN <<EOF\napt-get update\napt-get install -y curl\npip install flask\nEOF\n"
+
+
+def test_calls_recognise_each_command_once_per_script(monkeypatch) -> None:
+    seen: list[int] = []
+    real = packagers.recognise
+
+    def counting(cmd, index=0):
+        seen.append(index)
+        return real(cmd, index)
+
+    monkeypatch.setattr(packagers, "recognise", counting)
+    scr = script(parse_instruction("RUN apt-get update && apt-get install -y curl && echo done\n"))
+    first = packagers.calls(scr)
+    assert seen == [0, 1, 2]
+    second = packagers.calls(scr)
+    assert seen == [0, 1, 2] and second == first
+    second.append(None)  # callers get their own list
+    assert packagers.calls(scr) == first
+
+
+def test_heredoc_scripts_are_read_once_per_instruction(monkeypatch) -> None:
+    parsed: list[str] = []
+    real = packagers.parse_instruction
+
+    def counting(text, *args, **kwargs):
+        parsed.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(packagers, "parse_instruction", counting)
+    instr = parse(HEREDOC).instructions[1]
+    scr = script(instr)
+    first = packagers.heredoc_scripts(instr, scr)
+    assert len(parsed) == 1 and [c.program for c in first[0].commands] == ["apt-get", "apt-get", "pip"]
+    assert packagers.heredoc_scripts(instr, scr) == first and len(parsed) == 1
+    other = script(parse_instruction("RUN sh\n"))  # another script: computed for it, not reused
+    assert packagers.heredoc_scripts(instr, other) == first and len(parsed) == 2
+
+
+def test_the_three_cache_rules_read_a_heredoc_once(monkeypatch) -> None:
+    parsed: list[str] = []
+    real = packagers.parse_instruction
+    monkeypatch.setattr(packagers, "parse_instruction", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
+    found = check_text(HEREDOC, Settings(cache="mounts", select=frozenset({"SF101", "SF102", "SF103"})))
+    assert {"SF101", "SF103"} <= {d.code for d in found}
+    assert len(parsed) == 1
+
+
+def test_depends_is_computed_once_per_pair_of_steps(monkeypatch) -> None:
+    from slimfix import analysis
+
+    seen: list[tuple[str, str]] = []
+    real = analysis._depends
+    monkeypatch.setattr(analysis, "_depends", lambda a, b: seen.append((a.keyword, b.keyword)) or real(a, b))
+    df = parse("FROM debian\nENV A=1\nRUN echo $A\nCOPY . /app\nRUN apt-get update\n")
+    steps = analysis.stage_steps(df, df.stages[0])
+    effects = [s.effects for s in steps]
+    first = [[analysis.depends(a, b) for b in effects] for a in effects]
+    assert len(seen) == len(effects) ** 2
+    again = [[analysis.depends(a, b) for b in effects] for a in effects]
+    assert again == first and len(seen) == len(effects) ** 2
+    assert first == [[real(a, b) for b in effects] for a in effects]
+    assert first[1][2] and not first[3][4]  # ENV A before its use; a copy into /app and apt
+
+
+def test_depends_keys_are_never_reused() -> None:
+    from slimfix.analysis import Effects, PathSet, depends
+
+    a = Effects("RUN", writes=PathSet.of("/app"))
+    assert depends(a, Effects("RUN", reads=PathSet.of("/app/x")))
+    for _ in range(100):  # new objects, maybe at the address of a freed one: a new answer
+        assert not depends(a, Effects("RUN", reads=PathSet.of("/srv")))
+
+
+def test_state_values_and_env_paths_are_kept_and_read_only() -> None:
+    import pytest
+
+    from slimfix.analysis import State, Var
+
+    state = State(env=(Var("PATH", "/opt/venv/bin:/usr/bin", "/opt/venv/bin:/usr/bin", "ENV"), Var("V", None, "", "ARG")))
+    assert state.values is state.values and dict(state.values) == {"PATH": "/opt/venv/bin:/usr/bin", "V": None}
+    with pytest.raises(TypeError):
+        state.values["X"] = "y"  # type: ignore[index]
+    assert state.env_paths is state.env_paths and state.env_paths == ("/opt/venv/bin", "/usr/bin")
+    moved = state.with_var(Var("PATH", "/x", "/x", "ENV"))
+    assert dict(moved.values) == {"V": None, "PATH": "/x"} and moved.env_paths == ("/x",)
+
+
+def test_effects_are_kept_across_trees_by_text_escape_and_state(monkeypatch) -> None:
+    from slimfix import analysis
+
+    monkeypatch.setattr(analysis, "_KEPT", {})
+    computed: list[str] = []
+    real = analysis.effects
+    monkeypatch.setattr(analysis, "effects", lambda instr, state: computed.append(instr.text) or real(instr, state))
+    text = "FROM debian\nWORKDIR /app\nCOPY a b\nWORKDIR /srv\nCOPY a b\n"
+    one = parse(text)
+    first = analysis.stage_steps(one, one.stages[0])
+    assert len(computed) == 5  # the two ``COPY a b`` differ by the WORKDIR in force
+    two = parse(text)
+    again = analysis.stage_steps(two, two.stages[0])
+    assert len(computed) == 5 and [s.effects for s in again] == [s.effects for s in first]
+    assert again[2].effects.writes != again[4].effects.writes
+    backtick = parse("# escape=`\n" + text)
+    analysis.stage_steps(backtick, backtick.stages[0])
+    assert len(computed) == 10  # another escape character: computed again
+
+
+def test_kept_effects_equal_fresh_ones_on_the_golden_and_generated_files() -> None:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from slimfix import analysis
+    from slimfix.errors import SlimfixError
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
+    spec = importlib.util.spec_from_file_location("gen_corpus", root / "bench" / "gen_corpus.py")
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules["gen_corpus"] = gen
+    spec.loader.exec_module(gen)
+    texts += [data.decode("utf-8") for _, data in gen.generate(7, 60)]
+    checked = 0
+    for text in texts * 2:  # the second round finds them kept
+        try:
+            df = parse(text)
+        except SlimfixError:
+            continue
+        for stage in df.stages:
+            for step in analysis.stage_steps(df, stage):
+                assert step.effects == analysis.effects(step.instr, step.state), step.instr.text
+                checked += 1
+    assert checked > 2000
+
+
+def test_a_state_plain_form_is_equal_exactly_when_the_state_is() -> None:
+    from slimfix.analysis import State, Var
+
+    a = State("/app", None, env=(Var("A", "1", "1", "ENV"),))
+    assert a.plain == State("/app", None, env=(Var("A", "1", "1", "ENV"),)).plain
+    assert hash(a.plain) == hash(State("/app", None, env=(Var("A", "1", "1", "ENV"),)).plain)
+    others = [State("/app"), State("/srv", env=a.env), State("/app", "root", env=a.env), State("/app", shell=("bash",), env=a.env),
+              State("/app", env=(Var("A", "1", "1", "ARG"),)), State("/app", env=(Var("A", None, "1", "ENV"),)),
+              State("/app", env=a.env, global_args=a.env), State("/app", env=a.env, escape="`")]
+    for other in others:
+        assert (other.plain == a.plain) == (other == a) is False
