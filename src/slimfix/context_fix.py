@@ -108,8 +108,25 @@ class SideChange:
 # ---- what a Dockerfile needs -----------------------------------------------------------------
 
 
-def needs_of(df: Dockerfile, context_dir: Path | None = None) -> Needs:
-    """The context paths ``df`` reads; ``context_dir`` lets installs be followed into copied files."""
+def needs_of(df: Dockerfile | str, context_dir: Path | None = None) -> Needs:
+    """The context paths ``df`` (a tree, or a text parsed here if need be) reads; ``context_dir``
+    lets installs be followed into copied files.
+
+    With ``context_dir``, within ``run_cache`` the answer is kept per text: the check computes it
+    for every text it sees, and the run's ignore-file plan asks again for the same texts.  The
+    text and the context (fixed for the run, as for every kept read) are all it depends on.
+    """
+    if context_dir is None:
+        return _needs_of(parse(df) if isinstance(df, str) else df, None)
+    known: dict[str, Needs] = kept(Path(context_dir), ("needs",), dict)
+    text = df if isinstance(df, str) else df.code
+    found = known.get(text)
+    if found is None:
+        found = known[text] = _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
+    return found
+
+
+def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:
     paths: list[str] = []
     unknown: list[str] = []
     unbounded: list[str] = []
@@ -474,7 +491,8 @@ def plan_dockerignore(
 ) -> SideChange | None:
     """The ignore-file change serving every Dockerfile in ``dockerfiles`` (all built with ``context_dir``).
 
-    Each comes as a tree or as text, parsed here one at a time.  They must share one ignore file
+    Each comes as a tree or as text, parsed here one at a time unless this run's check already
+    read that text (see ``needs_of``).  They must share one ignore file
     (see ``ignore_file_for``).  Returns None when nothing would change.  Raises DockerignoreError
     for an unreadable ignore file, ValueError when the Dockerfiles use different ignore files.
     """
@@ -483,7 +501,7 @@ def plan_dockerignore(
     if len({t.resolve() for t in targets}) != 1:
         raise ValueError(f"these Dockerfiles use different ignore files: {', '.join(sorted(set(map(str, targets))))}")
     target = targets[0]
-    needs = Needs.merge(needs_of(parse(df) if isinstance(df, str) else df, context_dir) for _, df in dockerfiles)
+    needs = Needs.merge(needs_of(df, context_dir) for _, df in dockerfiles)
     found = plan(context_dir, target, needs, settings.unsafe_fixes)
     if found is None or not found.applied:
         return None
