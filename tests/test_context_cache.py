@@ -262,8 +262,11 @@ def test_side_files_parse_only_the_groups_they_plan_for(tmp_path: Path, monkeypa
     assert _run([str(clean / "Dockerfile")], Mode.CHECK)[0] == 0
     assert parsed == []  # nothing to propose: the texts were never parsed again
     root = make_context(tmp_path / "ctx")
-    assert _run([str(root / "Dockerfile"), str(root / "api.Dockerfile")], Mode.CHECK)[0] == 1
-    assert set(parsed) >= {DOCKERFILES["Dockerfile"], DOCKERFILES["api.Dockerfile"]}
+    code, _, err = _run([str(root / "Dockerfile"), str(root / "api.Dockerfile")], Mode.CHECK)
+    assert code == 1 and f"would rewrite {root / '.dockerignore'}" in err
+    # planned for, with the needs the check found: the texts it checked are not parsed again
+    assert DOCKERFILES["Dockerfile"] not in parsed and DOCKERFILES["api.Dockerfile"] not in parsed
+    assert set(parsed) >= {DOCKERFILES["web.Dockerfile"], DOCKERFILES["git.Dockerfile"]}  # not checked
 
 
 def test_results_keep_no_tree_nodes(tmp_path: Path) -> None:
@@ -333,3 +336,26 @@ def test_scans_skip_write_atomic_temporary_files_and_entries_gone_since_the_list
     monkeypatch.setattr(tempfile, "mkstemp", lambda **kw: made.append(mkstemp(**kw)) or made[-1])
     write_atomic(tmp_path / "app.py", "print(2)\n")
     assert made and is_temp_name(Path(made[0][1]).name)  # the writer's temporary names are the skipped ones
+
+
+def test_needs_are_kept_per_text_for_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check's needs serve the run's ignore-file plan; a write into the context drops them."""
+    root = make_context(tmp_path)
+    computed: list[str] = []
+    real = context_fix._needs_of
+    monkeypatch.setattr(context_fix, "_needs_of", lambda df, ctx: computed.append(df.code) or real(df, ctx))
+    text = DOCKERFILES["Dockerfile"]
+    with run_cache():
+        first = context_fix.needs_of(parse(text), root)
+        assert context_fix.needs_of(text, root) is first  # the text alone finds it: not parsed
+        assert len(computed) == 1
+        context_fix.needs_of(text, tmp_path / "other")  # another context: its own answer
+        assert len(computed) == 2
+        forget()
+        (root / "requirements.txt").write_text("flask\n-r more.txt\n")
+        (root / "more.txt").write_text("gunicorn\n")
+        again = context_fix.needs_of(text, root)
+        assert len(computed) == 3 and "more.txt" in again.paths and "more.txt" not in first.paths
+    context_fix.needs_of(text, root)
+    context_fix.needs_of(text, root)
+    assert len(computed) == 5  # outside a run nothing is kept

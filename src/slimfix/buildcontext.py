@@ -14,6 +14,7 @@ see ``kept``.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -136,14 +137,12 @@ def propose(
     root = Path(context_dir)
     matcher = Matcher(existing)
     named = needed_paths(root, needed)
-    exceptions = [rule for rule in matcher.rules if rule.exclusion]
-    scm = _reads_vcs_for_version(root)
-    groups: dict[tuple[str, str], list[_Found]] = {}
+    scm = kept(root, ("scm",), lambda: _reads_vcs_for_version(root))
     key = ("scan", _rules_key(matcher), installs_node_modules, large_file_bytes)
-    for item in kept(root, key, lambda: tuple(_scan(root, matcher, installs_node_modules, large_file_bytes))):
-        groups.setdefault((item.category, item.key or item.path), []).append(item)
+    found = kept(root, key, lambda: _Scanned(_scan(root, matcher, installs_node_modules, large_file_bytes), matcher))
+    blocked = found.named_by(named)
+    touched = {found.group_of[path] for path in blocked}
 
-    order = list(CATEGORIES)
     accepted: list[Proposal] = []
     rules = list(existing)
 
@@ -155,11 +154,10 @@ def propose(
         rules.append(rule)
         return True
 
-    for (_, key), items in sorted(groups.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
-        free = [item for item in items if not _blocked(item, exceptions, named)]
-        if len(free) == len(items) and items[0].key:
-            glob = key if all("/" not in item.path for item in items) else f"**/{key}"
-            if accept(_proposal(glob, items[0], scm)):
+    for index, group in enumerate(found.groups):
+        free = [item for item in group.free if item.path not in blocked] if index in touched else group.free
+        if group.glob is not None and len(free) == len(group.items):
+            if accept(_proposal(group.glob, group.items[0], scm)):
                 continue
         for item in free:  # one exact line per path the group could not cover
             literal = _literal(item.path)
@@ -168,11 +166,52 @@ def propose(
     return accepted
 
 
-def _blocked(item: _Found, exceptions: Sequence[Pattern], named: Sequence[str]) -> bool:
-    """Whether ``item`` must stay: re-included by the user, or named by a source."""
-    if _matches_with_parents(exceptions, item.path):
-        return True
-    return any(_within(name, item.path) or (item.category in RISKY and _within(item.path, name)) for name in named)
+@dataclass(frozen=True)
+class _Group:
+    """Found paths one ignore line could cover (same category and key), in scan order."""
+
+    items: tuple[_Found, ...]
+    free: tuple[_Found, ...]  # the items no exception rule re-includes
+    glob: str | None  # the line covering them all; None for a content-identified path
+
+
+class _Scanned:
+    """One scan of a context under one set of ignore rules, indexed once for every ``propose``.
+
+    What does not depend on the named paths (the groups in output order, what an exception
+    rule re-includes) is computed here; ``named_by`` then costs a few lookups per named path,
+    not a pass over everything found.
+    """
+
+    def __init__(self, items: Iterable[_Found], matcher: Matcher) -> None:
+        exceptions = [rule for rule in matcher.rules if rule.exclusion]
+        keyed: dict[tuple[str, str], list[_Found]] = {}
+        for item in items:
+            keyed.setdefault((item.category, item.key or item.path), []).append(item)
+        order = list(CATEGORIES)
+        self.groups: list[_Group] = []
+        self.group_of: dict[str, int] = {}
+        self.found: dict[str, _Found] = {}
+        for (_, key), members in sorted(keyed.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
+            for item in members:
+                self.group_of[item.path] = len(self.groups)
+                self.found[item.path] = item
+            free = tuple(item for item in members if not _matches_with_parents(exceptions, item.path))
+            glob = (key if all("/" not in item.path for item in members) else f"**/{key}") if members[0].key else None
+            self.groups.append(_Group(tuple(members), free, glob))
+        self.risky = sorted(path for path, item in self.found.items() if item.category in RISKY)
+
+    def named_by(self, named: Iterable[str]) -> set[str]:
+        """The found paths that must stay for sources naming ``named``: those holding a named path
+        (or named themselves), and the risky ones inside a named folder."""
+        out: set[str] = set()
+        for name in named:
+            parts = name.split("/")
+            out.update(path for depth in range(1, len(parts) + 1) if (path := "/".join(parts[:depth])) in self.found)
+            start = bisect.bisect_left(self.risky, name + "/")
+            end = bisect.bisect_left(self.risky, name + "0", start)  # "0" sorts right after "/"
+            out.update(self.risky[start:end])
+        return out
 
 
 def _proposal(pattern: str, item: _Found, scm: bool) -> Proposal:
