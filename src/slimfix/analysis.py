@@ -62,7 +62,6 @@ What the model assumes (each assumption errs on the side of "depends"):
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -410,19 +409,15 @@ _ENV_PATH = re.compile(r"(?:^|[\s:=\"',;])(/[^\s:\"',;$]*)")
 
 
 _NONE: frozenset[str] = frozenset()
-_next_serial = itertools.count().__next__
 
 
 class Effects(Record):
     """What one instruction reads, writes, uses and changes (see the module's docstring);
     ``programs``: for a RUN, the programs slimfix recognised, in order."""
 
-    __slots__ = (
-        *(_fields := (
-            "keyword", "reads_context", "context_paths", "reads", "writes", "stages", "uses_vars", "defines_vars",
-            "uses_state", "changes_state", "metadata_only", "in_child", "unbounded", "programs",
-        )),
-        "_serial", "_depends",
+    __slots__ = _fields = (
+        "keyword", "reads_context", "context_paths", "reads", "writes", "stages", "uses_vars", "defines_vars",
+        "uses_state", "changes_state", "metadata_only", "in_child", "unbounded", "programs",
     )
 
     def __init__(
@@ -456,8 +451,6 @@ class Effects(Record):
         self.in_child = in_child
         self.unbounded = unbounded
         self.programs = programs
-        self._serial = _next_serial()  # never reused: a key for ``depends`` that holds no reference
-        self._depends: dict[int, bool] | None = None  # serial of a later step -> depends(self, it)
 
 
 class Step(Record):
@@ -477,21 +470,7 @@ def depends(a: Effects, b: Effects) -> bool:
     They conflict when one writes what the other reads or writes, one defines a variable the
     other uses or defines, or one changes state (WORKDIR, USER, SHELL, a config key) the other
     uses or changes.  Symmetric in practice: swapping either way is refused.
-
-    Rules ask it for the same pairs many times (SF202 rescans a stage for every candidate), so
-    the answer is kept on ``a``, keyed by ``b``'s serial number: both are immutable, and a
-    serial is never reused, so the key determines the answer.
     """
-    memo = a._depends
-    if memo is None:
-        memo = a._depends = {}
-    found = memo.get(b._serial)
-    if found is None:
-        found = memo[b._serial] = _depends(a, b)
-    return found
-
-
-def _depends(a: Effects, b: Effects) -> bool:
     if a.writes.races(b.writes) or a.writes.overlaps(b.reads) or a.reads.overlaps(b.writes):
         return True
     if _vars_meet(a.defines_vars, b.uses_vars) or _vars_meet(b.defines_vars, a.uses_vars):
