@@ -66,7 +66,6 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from types import MappingProxyType
 from weakref import WeakKeyDictionary
 
 from slimfix.cst import Dockerfile, Instruction
@@ -330,11 +329,11 @@ class State(Record):
     image's), ``shell``, ``env`` (ENV and ARG defined in this stage, and inherited ENV),
     ``global_args`` (ARG before the first FROM: FROM lines only) and ``escape``.
 
-    ``values`` and ``env_paths`` are pure functions of ``env``, computed once when asked.
+    ``env_paths`` and ``plain`` are pure functions of the fields, computed once when asked.
     """
 
     __slots__ = (
-        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_values", "_env_paths", "_plain",
+        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_env_paths", "_plain",
     )
 
     def __init__(self, workdir: str | None = None, user: str | None = None, shell: tuple[str, ...] = DEFAULT_SHELL,
@@ -345,7 +344,6 @@ class State(Record):
         self.env = env
         self.global_args = global_args
         self.escape = escape
-        self._values: Mapping[str, str | None] | None = None
         self._env_paths: tuple[str, ...] | None = None
         self._plain: tuple | None = None
 
@@ -362,11 +360,8 @@ class State(Record):
         return State(*(changes.get(f, getattr(self, f)) for f in self._fields))
 
     @property
-    def values(self) -> Mapping[str, str | None]:
-        """Name -> value (None: unknown) of ``env``; read-only, it is kept."""
-        if self._values is None:
-            self._values = MappingProxyType({v.name: v.value for v in self.env})
-        return self._values
+    def values(self) -> dict[str, str | None]:
+        return {v.name: v.value for v in self.env}
 
     def var(self, name: str) -> Var | None:
         for v in reversed(self.env):
