@@ -119,3 +119,22 @@ def test_trees_and_stages_compare_by_identity() -> None:
     flag = parse("RUN --mount=type=cache,target=/x y\n").instructions[0].sem.flags[0]
     assert flag == Flag("mount", "type=cache,target=/x", "--mount=type=cache,target=/x", 4, 32)
     _roundtrips(flag)
+
+
+def test_an_instruction_text_is_what_it_emits() -> None:
+    from pathlib import Path
+
+    from slimfix import parse
+    from slimfix.cst.nodes import Instruction
+
+    root = Path(__file__).resolve().parents[1]
+    checked = 0
+    for path in sorted((root / "golden").glob("*/*.Dockerfile")):
+        for instr in parse(path.read_bytes().decode()).instructions:
+            out: list[str] = []
+            instr.emit_own(out, "\n")
+            assert instr.text == "".join(out)
+            checked += 1
+    assert checked > 500
+    made = Instruction("RUN", (" x",), None, indent="  ")
+    assert made.text == "  RUN x\n" and Instruction("CMD", (" y",), "\r\n").text == "CMD y\r\n"

@@ -62,12 +62,10 @@ What the model assumes (each assumption errs on the side of "depends"):
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from types import MappingProxyType
 from weakref import WeakKeyDictionary
 
 from slimfix.cst import Dockerfile, Instruction
@@ -331,11 +329,11 @@ class State(Record):
     image's), ``shell``, ``env`` (ENV and ARG defined in this stage, and inherited ENV),
     ``global_args`` (ARG before the first FROM: FROM lines only) and ``escape``.
 
-    ``values`` and ``env_paths`` are pure functions of ``env``, computed once when asked.
+    ``env_paths`` and ``plain`` are pure functions of the fields, computed once when asked.
     """
 
     __slots__ = (
-        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_values", "_env_paths", "_plain",
+        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_env_paths", "_plain",
     )
 
     def __init__(self, workdir: str | None = None, user: str | None = None, shell: tuple[str, ...] = DEFAULT_SHELL,
@@ -346,7 +344,6 @@ class State(Record):
         self.env = env
         self.global_args = global_args
         self.escape = escape
-        self._values: Mapping[str, str | None] | None = None
         self._env_paths: tuple[str, ...] | None = None
         self._plain: tuple | None = None
 
@@ -363,11 +360,8 @@ class State(Record):
         return State(*(changes.get(f, getattr(self, f)) for f in self._fields))
 
     @property
-    def values(self) -> Mapping[str, str | None]:
-        """Name -> value (None: unknown) of ``env``; read-only, it is kept."""
-        if self._values is None:
-            self._values = MappingProxyType({v.name: v.value for v in self.env})
-        return self._values
+    def values(self) -> dict[str, str | None]:
+        return {v.name: v.value for v in self.env}
 
     def var(self, name: str) -> Var | None:
         for v in reversed(self.env):
@@ -410,19 +404,15 @@ _ENV_PATH = re.compile(r"(?:^|[\s:=\"',;])(/[^\s:\"',;$]*)")
 
 
 _NONE: frozenset[str] = frozenset()
-_next_serial = itertools.count().__next__
 
 
 class Effects(Record):
     """What one instruction reads, writes, uses and changes (see the module's docstring);
     ``programs``: for a RUN, the programs slimfix recognised, in order."""
 
-    __slots__ = (
-        *(_fields := (
-            "keyword", "reads_context", "context_paths", "reads", "writes", "stages", "uses_vars", "defines_vars",
-            "uses_state", "changes_state", "metadata_only", "in_child", "unbounded", "programs",
-        )),
-        "_serial", "_depends",
+    __slots__ = _fields = (
+        "keyword", "reads_context", "context_paths", "reads", "writes", "stages", "uses_vars", "defines_vars",
+        "uses_state", "changes_state", "metadata_only", "in_child", "unbounded", "programs",
     )
 
     def __init__(
@@ -456,8 +446,6 @@ class Effects(Record):
         self.in_child = in_child
         self.unbounded = unbounded
         self.programs = programs
-        self._serial = _next_serial()  # never reused: a key for ``depends`` that holds no reference
-        self._depends: dict[int, bool] | None = None  # serial of a later step -> depends(self, it)
 
 
 class Step(Record):
@@ -477,21 +465,7 @@ def depends(a: Effects, b: Effects) -> bool:
     They conflict when one writes what the other reads or writes, one defines a variable the
     other uses or defines, or one changes state (WORKDIR, USER, SHELL, a config key) the other
     uses or changes.  Symmetric in practice: swapping either way is refused.
-
-    Rules ask it for the same pairs many times (SF202 rescans a stage for every candidate), so
-    the answer is kept on ``a``, keyed by ``b``'s serial number: both are immutable, and a
-    serial is never reused, so the key determines the answer.
     """
-    memo = a._depends
-    if memo is None:
-        memo = a._depends = {}
-    found = memo.get(b._serial)
-    if found is None:
-        found = memo[b._serial] = _depends(a, b)
-    return found
-
-
-def _depends(a: Effects, b: Effects) -> bool:
     if a.writes.races(b.writes) or a.writes.overlaps(b.reads) or a.reads.overlaps(b.writes):
         return True
     if _vars_meet(a.defines_vars, b.uses_vars) or _vars_meet(b.defines_vars, a.uses_vars):

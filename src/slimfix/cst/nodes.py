@@ -218,6 +218,10 @@ class Instruction(Node):
     @property
     def text(self) -> str:
         """The instruction's own source (no leading lines); shell-word offsets index this."""
+        parts = self.parts
+        if len(parts) == 1 and not self.heredocs and parts[0].__class__ is str:  # one line: most instructions
+            newline = self.newline
+            return self.indent + self.keyword + parts[0] + ("\n" if newline is None else newline)
         out: list[str] = []
         self.emit_own(out, "\n")
         return "".join(out)
