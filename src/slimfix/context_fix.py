@@ -39,6 +39,7 @@ __all__ = [
     "SideChange",
     "first_reader",
     "ignore_file_for",
+    "kept_needs",
     "needs_of",
     "plan",
     "plan_dockerignore",
@@ -118,12 +119,17 @@ def needs_of(df: Dockerfile | str, context_dir: Path | None = None) -> Needs:
     """
     if context_dir is None:
         return _needs_of(parse(df) if isinstance(df, str) else df, None)
-    known: dict[str, Needs] = kept(Path(context_dir), ("needs",), dict)
+    known = kept_needs(context_dir)
     text = df if isinstance(df, str) else df.code
     found = known.get(text)
     if found is None:
         found = known[text] = _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
     return found
+
+
+def kept_needs(context_dir: Path) -> dict[str, Needs]:
+    """This run's needs per text for ``context_dir`` (see ``needs_of``); a fresh dict outside ``run_cache``."""
+    return kept(Path(context_dir), ("needs",), dict)
 
 
 def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:
