@@ -52,6 +52,7 @@ _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
 _READS_VCS = re.compile(r"(?<![\w.-])(\.?git(?![\w-])|go\s+(build|install)(?![\w.-]))")
 _NAMES_DOCKERFILES = re.compile(r"dockerfile|containerfile|dockerignore|containerignore", re.IGNORECASE)
 _CACHE_SECONDS = 2.0
+_KEEP_TEXT = 256 * 1024  # needs_of keeps the needs of texts up to this size
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,9 @@ def needs_of(df: Dockerfile | str, context_dir: Path | None = None) -> Needs:
     text = df if isinstance(df, str) else df.code
     found = known.get(text)
     if found is None:
-        found = known[text] = _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
+        found = _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
+        if len(text) <= _KEEP_TEXT:  # a huge file is one file: not worth another copy of its text
+            known[text] = found
     return found
 
 

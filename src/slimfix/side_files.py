@@ -53,8 +53,12 @@ class SideFiles:
         ``needs``: what ``needs_seen`` gave for it in the pool worker that checked it.
         """
         texts = tuple(dict.fromkeys((result.source, result.output)))
-        if needs and settings.context is not None:
-            kept_needs(Path(settings.context)).update(needs)
+        if settings.context is not None:
+            known = kept_needs(Path(settings.context))
+            for text in texts:  # keyed by the strings kept here, not by a tree's or a worker's copy
+                found = known.pop(text, None) or (needs or {}).get(text)
+                if found is not None:
+                    known[text] = found
         self._add(path, settings, texts, any(d.code == CODE for d in result.remaining))
 
     def _add(self, path: Path, settings: Settings, texts: tuple[str, ...], reported: bool) -> None:
