@@ -19,7 +19,7 @@ from slimfix.buildcontext import context_size, forget, propose, run_cache
 from slimfix.context_fix import plan_dockerignore
 from slimfix.cst import parse
 from slimfix.dockerignore import Matcher, parse_dockerignore
-from slimfix.engine import Settings, check_text
+from slimfix.engine import Settings, check_text, fix_text
 from slimfix.runner import Mode, Options, run
 
 DOCKERFILES = {
@@ -359,3 +359,43 @@ def test_needs_are_kept_per_text_for_the_run(tmp_path: Path, monkeypatch: pytest
     context_fix.needs_of(text, root)
     context_fix.needs_of(text, root)
     assert len(computed) == 5  # outside a run nothing is kept
+
+
+def test_needs_a_worker_sends_spare_the_parent_its_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool worker checks; the parent plans the ignore file with the needs the worker sent."""
+    root = make_context(tmp_path)
+    path = root / "Dockerfile"
+    settings = Settings(context=root)
+    with run_cache():  # the worker
+        result = fix_text(DOCKERFILES["Dockerfile"], settings, path)
+        sent = side_files.needs_seen(settings, result)
+    assert set(sent) == {result.source, result.output}
+    parsed: list[str] = []
+    monkeypatch.setattr(context_fix, "parse", lambda text: parsed.append(text) or parse(text))
+    with run_cache():  # the parent, which never checked the file
+        side = side_files.SideFiles()
+        side.add(path, settings, result, sent)
+        change = plan_dockerignore(root, side.groups[(root / ".dockerignore").resolve()].texts, settings)
+    assert parsed == [] and change is not None
+    with run_cache():  # without them, the same plan from a parse of each text
+        side = side_files.SideFiles()
+        side.add(path, settings, result)
+        assert plan_dockerignore(root, side.groups[(root / ".dockerignore").resolve()].texts, settings) == change
+    assert sorted(parsed) == sorted({result.source, result.output})
+    with run_cache(on=False):  # a worker that keeps nothing (--write) sends nothing
+        assert side_files.needs_seen(settings, fix_text(DOCKERFILES["Dockerfile"], settings, path)) == {}
+
+
+def test_kept_needs_hold_no_extra_copy_of_a_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_context(tmp_path)
+    path = root / "Dockerfile"
+    settings = Settings(context=root)
+    with run_cache():
+        result = fix_text(DOCKERFILES["Dockerfile"], settings, path)
+        side_files.SideFiles().add(path, settings, result)
+        known = context_fix.kept_needs(root)
+        assert all(any(key is text for text in (result.source, result.output)) for key in known)
+    monkeypatch.setattr(context_fix, "_KEEP_TEXT", 10)
+    with run_cache():  # a text over the limit is not kept: a huge file is checked alone
+        context_fix.needs_of(DOCKERFILES["Dockerfile"], root)
+        assert context_fix.kept_needs(root) == {}

@@ -320,3 +320,28 @@ def test_find_ignore_file_prefers_dockerfile_specific(tmp_path: Path) -> None:
     specific.write_text("y\n")
     assert find_ignore_file(tmp_path, dockerfile) == specific
     assert find_ignore_file(tmp_path, None) == tmp_path / ".dockerignore"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "a/b", "b", "*", "a/*", "**/b", "b*", "a/b/c", "?", "**", "c/**", "!a/b", "!b"]), max_size=8),
+    st.lists(st.sampled_from(["a", "b", "c", "ab"]), min_size=1, max_size=4),
+    st.lists(st.booleans(), max_size=8),
+)
+def test_step_without_exceptions_is_the_rules_tried_in_order(lines: list[str], parts: list[str], hits: list[bool]) -> None:
+    """The exact-rule lookup answers what trying every rule in order answers, with any parent results."""
+    matcher = Matcher(parse_dockerignore("\n".join(lines)))
+    parent = None if not hits else tuple((hits * len(matcher.rules))[: len(matcher.rules)])
+    path = "/".join(parts)
+    assert matcher.step(path, parent) == matcher._step_in_order(path, parent)
+
+
+def test_step_looks_up_exact_rules() -> None:
+    """A long list of literal lines is not tried one by one for every path."""
+    matcher = Matcher(parse_dockerignore("\n".join(f"data/file{k}.bin" for k in range(500)) + "\n**/*.pyc\n"))
+    tried = []
+    for _, rule in matcher._others:
+        object.__setattr__(rule, "matches", lambda path, real=rule.matches: tried.append(path) or real(path))
+    assert matcher.step("data/file7.bin", None)[0] and not matcher.step("src/app.py", None)[0]
+    assert matcher.step("src/x.pyc", None) == (True, (False,) * 500 + (True,))
+    assert tried == ["src/app.py", "src/x.pyc"]  # the one glob; the exact hit needs no try at all

@@ -39,6 +39,7 @@ __all__ = [
     "SideChange",
     "first_reader",
     "ignore_file_for",
+    "kept_needs",
     "needs_of",
     "plan",
     "plan_dockerignore",
@@ -51,6 +52,7 @@ _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
 _READS_VCS = re.compile(r"(?<![\w.-])(\.?git(?![\w-])|go\s+(build|install)(?![\w.-]))")
 _NAMES_DOCKERFILES = re.compile(r"dockerfile|containerfile|dockerignore|containerignore", re.IGNORECASE)
 _CACHE_SECONDS = 2.0
+_KEEP_TEXT = 256 * 1024  # needs_of keeps the needs of texts up to this size
 
 
 @dataclass(frozen=True)
@@ -118,12 +120,19 @@ def needs_of(df: Dockerfile | str, context_dir: Path | None = None) -> Needs:
     """
     if context_dir is None:
         return _needs_of(parse(df) if isinstance(df, str) else df, None)
-    known: dict[str, Needs] = kept(Path(context_dir), ("needs",), dict)
+    known = kept_needs(context_dir)
     text = df if isinstance(df, str) else df.code
     found = known.get(text)
     if found is None:
-        found = known[text] = _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
+        found = _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
+        if len(text) <= _KEEP_TEXT:  # a huge file is one file: not worth another copy of its text
+            known[text] = found
     return found
+
+
+def kept_needs(context_dir: Path) -> dict[str, Needs]:
+    """This run's needs per text for ``context_dir`` (see ``needs_of``); a fresh dict outside ``run_cache``."""
+    return kept(Path(context_dir), ("needs",), dict)
 
 
 def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:

@@ -499,6 +499,13 @@ class Matcher:
         self._only_prefix_exceptions = not any(
             set(_without_trailing_glob(p.pattern)) & _GLOB_CHARS for p in self.rules if p.exclusion and p.pattern
         )
+        # without exceptions: the first exact rule per pattern, and the other rules in order
+        self._exact: dict[str, int] = {}
+        for index, rule in reversed(list(enumerate(self.rules))):
+            if rule.kind == "exact":
+                self._exact[rule.pattern or ""] = index
+        self._others = [(index, rule) for index, rule in enumerate(self.rules) if rule.kind != "exact"]
+        self._no_hits = (False,) * len(self.rules)
 
     def step(self, path: str, parent: tuple[bool, ...] | None) -> tuple[bool, tuple[bool, ...]]:
         """patternmatcher's MatchesUsingParentResults for one path.
@@ -506,6 +513,24 @@ class Matcher:
         ``parent`` is what this returned for the parent directory (None at the
         top level).  Returns (excluded, results to pass to children).
         """
+        if self.has_exceptions or (parent and True in parent):
+            return self._step_in_order(path, parent)
+        # No exception and no parent hit: the rules are tried in order until the first one matching
+        # excludes the path, and that is the only hit.  An exact rule is one dictionary lookup, so a
+        # long list of literal lines (slimfix's own block) costs no more than a short one.
+        first = self._exact.get(path, len(self.rules))
+        for index, rule in self._others:
+            if index > first:
+                break
+            if rule.matches(path):
+                first = index
+                break
+        if first == len(self.rules):
+            return False, self._no_hits
+        return True, tuple(index == first for index in range(len(self.rules)))
+
+    def _step_in_order(self, path: str, parent: tuple[bool, ...] | None) -> tuple[bool, tuple[bool, ...]]:
+        """``step``, trying every rule in order."""
         excluded = False
         results = []
         for index, rule in enumerate(self.rules):

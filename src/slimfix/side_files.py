@@ -9,13 +9,14 @@ counts (``--check``) or writes (``--write``) each change.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from slimfix.buildcontext import forget
 from slimfix.compose import is_dockerfile_name
-from slimfix.context_fix import ignore_file_for, plan_dockerignore, size_text
+from slimfix.context_fix import Needs, ignore_file_for, kept_needs, plan_dockerignore, size_text
 from slimfix.cst import parse
 from slimfix.engine import FixResult, Settings
 from slimfix.errors import SlimfixError
@@ -46,9 +47,18 @@ class SideFiles:
         self.groups: dict[Path, _Group] = {}
         self.done: dict[Path, tuple[Settings, tuple[str, ...], bool]] = {}  # settings, texts, SF001 reported
 
-    def add(self, path: Path, settings: Settings, result: FixResult) -> None:
-        """A Dockerfile the runner read and fixed, with the settings (and context) it used."""
+    def add(self, path: Path, settings: Settings, result: FixResult, needs: Mapping[str, Needs] | None = None) -> None:
+        """A Dockerfile the runner read and fixed, with the settings (and context) it used.
+
+        ``needs``: what ``needs_seen`` gave for it in the pool worker that checked it.
+        """
         texts = tuple(dict.fromkeys((result.source, result.output)))
+        if settings.context is not None:
+            known = kept_needs(Path(settings.context))
+            for text in texts:  # keyed by the strings kept here, not by a tree's or a worker's copy
+                found = known.pop(text, None) or (needs or {}).get(text)
+                if found is not None:
+                    known[text] = found
         self._add(path, settings, texts, any(d.code == CODE for d in result.remaining))
 
     def _add(self, path: Path, settings: Settings, texts: tuple[str, ...], reported: bool) -> None:
@@ -128,6 +138,16 @@ class SideFiles:
                     err.write(f"would rewrite {name}\n")
             else:
                 out.write(unified_diff(change.old_text, change.new_text, name))
+
+
+def needs_seen(settings: Settings, result: FixResult) -> dict[str, Needs]:
+    """What this run's check found that ``result``'s texts need from their context, as far as it
+    kept it: a pool worker sends it along with the result, so that the ignore-file plan at the end
+    of the run (in the parent process) need not parse and analyse the texts again."""
+    if settings.context is None:
+        return {}
+    known = kept_needs(Path(settings.context))
+    return {text: known[text] for text in (result.source, result.output) if text in known}
 
 
 def _others(group: _Group) -> list[str]:
