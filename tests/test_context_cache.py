@@ -143,11 +143,15 @@ def test_run_cache_off_keeps_nothing_and_the_block_restores(tmp_path: Path, scan
 
 
 def test_a_pool_worker_keeps_reads_only_when_the_run_writes_nothing() -> None:
+    options = Options(paths=[], mode=Mode.CHECK)
     with run_cache(on=False):  # puts back whatever the workers' start-up sets
-        runner._start_worker(True)
-        assert buildcontext._kept == {}
-        runner._start_worker(False)
-        assert buildcontext._kept is None
+        try:
+            runner._start_worker(True, options)
+            assert buildcontext._kept == {}
+            runner._start_worker(False, options)
+            assert buildcontext._kept is None
+        finally:
+            runner._worker_options = None
 
 
 # ---- whole runs: the same results with and without the cache ----------------------------------

@@ -87,3 +87,22 @@ def test_every_transform_module_is_found() -> None:
     expected = sorted(p.stem for p in folder.glob("sf[0-9][0-9][0-9]_*.py"))
     assert [m.__name__.rsplit(".", 1)[1] for m in load_all()] == expected
     assert len(expected) >= 11
+
+
+def test_options_without_paths_keeps_every_flag() -> None:
+    from slimfix.runner import Mode, Options, Report
+
+    values = dict(mode=Mode.CHECK, unsafe_fixes=True, select=frozenset({"SF1"}), ignore=frozenset({"SF9"}),
+                  stdin_filename="x", context=Path("c"), cache="mounts", config=Path("f"),
+                  output_format="json", quiet=True)
+    options = Options(["a", "b"], **values)
+    bare = options.without_paths()
+    assert bare.paths == [] and options.paths == ["a", "b"]
+    assert {name: getattr(bare, name) for name in values} == values
+    assert set(Options.__slots__) == {"paths", *values}
+    again = pickle.loads(pickle.dumps(bare))  # a pool started by spawn pickles it
+    assert {name: getattr(again, name) for name in values} == values
+    defaults = Options(["a"])
+    assert (defaults.mode, defaults.output_format, defaults.quiet, defaults.unsafe_fixes) == (None, "text", False, None)
+    report = Report()
+    assert (report.changed, report.errors, report.diagnostics) == ([], [], []) and report.exit_code(Mode.CHECK) == 0

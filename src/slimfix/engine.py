@@ -306,21 +306,33 @@ def _fix_text(text: str, settings: Settings, path: Path | None) -> FixResult:
     found: list[Diagnostic] | None = None
     for _ in range(MAX_PASSES):
         out, fixed, diags = one_pass(current, settings, path, df)
-        if found is None:
-            found = diags
         if not fixed:
-            return FixResult(text, current, applied, diags, found)
+            return FixResult(text, current, applied, diags, diags if found is None else found)
+        if found is None:
+            found = detached(diags)
+        fixed = detached(fixed)
+        # this tree and the views memoised on it are done with: let them go before the next parse
+        df = diags = None  # type: ignore[assignment]
         try:
-            again = parse(out)
+            df = parse(out)
         except Exception as exc:  # a fix produced text that does not parse: a slimfix bug
             codes = ", ".join(sorted({d.code for d in fixed}))
             raise VerificationError(f"a fix by {codes} produced an unparsable file ({exc}); nothing written") from None
-        if again.code != out:
+        if df.code != out:
             raise VerificationError("a rewrite does not round-trip; nothing written")
         applied.extend(fixed)
-        current, df = out, again
+        current = out
     codes = ", ".join(sorted({d.code for d in applied}))
     raise VerificationError(f"fixes did not converge after {MAX_PASSES} passes ({codes}); nothing written")
+
+
+def detached(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """``diags`` without the tree nodes they point to (only suppressions need them, in
+    ``check_tree``): kept past their pass, they would keep every instruction of that tree and
+    its memoised shell views alive."""
+    return [d if d.instruction is None else Diagnostic(
+        d.code, d.message, d.start, d.end, d.fix, None, d.line, d.column, d.end_line, d.end_column
+    ) for d in diags]
 
 
 def check_text(text: str, settings: Settings | None = None, path: Path | None = None) -> list[Diagnostic]:

@@ -11,16 +11,16 @@ import dataclasses
 import enum
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from slimfix.buildcontext import forget, keep_reads, run_cache
 from slimfix.compose import ComposeError, discover
-from slimfix.engine import Diagnostic, FixResult, Settings, fix_text
+from slimfix.engine import Diagnostic, FixResult, Settings, detached, fix_text
 from slimfix.errors import ConfigError, SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
 from slimfix.io import decode, unified_diff, write_atomic
 from slimfix.side_files import SideFiles
+
 
 class Mode(enum.Enum):
     DIFF = "diff"
@@ -28,28 +28,55 @@ class Mode(enum.Enum):
     WRITE = "write"
 
 
-@dataclass
 class Options:
-    paths: list[str]
-    mode: Mode | None = None  # None: --diff for files, the fixed text for stdin
-    unsafe_fixes: bool | None = None
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] | None = None
-    stdin_filename: str | None = None
-    context: Path | None = None
-    cache: str | None = None
-    config: Path | None = None
-    output_format: str = "text"
-    quiet: bool = False
+    """What the command line asked for.  A plain class, not a dataclass: creating a dataclass
+    costs a fraction of a millisecond at import, and ``slimfix -`` starts on every save."""
+
+    __slots__ = (
+        "paths", "mode", "unsafe_fixes", "select", "ignore", "stdin_filename", "context", "cache", "config",
+        "output_format", "quiet",
+    )
+
+    def __init__(
+        self,
+        paths: list[str],
+        mode: Mode | None = None,  # None: --diff for files, the fixed text for stdin
+        unsafe_fixes: bool | None = None,
+        select: frozenset[str] | None = None,
+        ignore: frozenset[str] | None = None,
+        stdin_filename: str | None = None,
+        context: Path | None = None,
+        cache: str | None = None,
+        config: Path | None = None,
+        output_format: str = "text",
+        quiet: bool = False,
+    ) -> None:
+        self.paths = paths
+        self.mode = mode
+        self.unsafe_fixes = unsafe_fixes
+        self.select = select
+        self.ignore = ignore
+        self.stdin_filename = stdin_filename
+        self.context = context
+        self.cache = cache
+        self.config = config
+        self.output_format = output_format
+        self.quiet = quiet
+
+    def without_paths(self) -> Options:
+        """These options for one file (a pool worker's): the same flags, no paths."""
+        return Options([], *(getattr(self, name) for name in self.__slots__[1:]))
 
 
-@dataclass
 class Report:
     """What happened to every file, for the exit code and the machine-readable outputs."""
 
-    changed: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    diagnostics: list[tuple[str, Diagnostic]] = field(default_factory=list)
+    __slots__ = ("changed", "errors", "diagnostics")
+
+    def __init__(self) -> None:
+        self.changed: list[str] = []
+        self.errors: list[str] = []
+        self.diagnostics: list[tuple[str, Diagnostic]] = []
 
     def exit_code(self, mode: Mode) -> int:
         if self.errors:
@@ -77,7 +104,6 @@ def settings_for(options: Options, path: Path | None) -> Settings:
         changes["context"] = options.context
     elif path is not None and base.context is None:
         changes["context"] = path.parent
-    import dataclasses
 
     return dataclasses.replace(base, **changes) if changes else base
 
@@ -156,7 +182,7 @@ def _lean(result: FixResult) -> FixResult:
     the nodes they hold a few bytes each, not a part of every tree.
     """
     for found in (result.applied, result.remaining, result.found):
-        found[:] = [dataclasses.replace(d, instruction=None) if d.instruction is not None else d for d in found]
+        found[:] = detached(found)
     return result
 
 
@@ -199,20 +225,30 @@ def prefetch(options: Options) -> dict | None:
     transforms()  # imported once here, so forked workers start with them loaded
     # a worker keeps its reads of the build contexts unless this run writes into them as it goes
     keep = options.mode is not Mode.WRITE
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker, initargs=(keep,))
-    futures = {key: pool.submit(_fix_in_worker, key[0], options, key[1]) for key in todo}
+    # the options go to each worker once; a task is one path (the run's paths are not in it:
+    # sent with every task, they made a run's pickling grow with the square of its files)
+    shared = options.without_paths()
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker, initargs=(keep, shared))
+    futures = {key: pool.submit(_fix_in_worker, *key) for key in todo}
     pool.shutdown(wait=False)  # the workers finish the queue, then exit
     return futures
 
 
-def _start_worker(keep: bool) -> None:
-    """A worker's life is one run: it keeps its reads of the build contexts (see ``run_cache``) or not."""
+_worker_options: Options | None = None  # a pool worker's: the run's options, without its paths
+
+
+def _start_worker(keep: bool, options: Options) -> None:
+    """A worker's life is one run: its options, and it keeps its reads of the build contexts
+    (see ``run_cache``) or not."""
+    global _worker_options
+    _worker_options = options
     keep_reads(keep)
 
 
-def _fix_in_worker(path: Path, options: Options, context: Path | None) -> tuple[Settings, FixResult | None] | None:
+def _fix_in_worker(path: Path, context: Path | None) -> tuple[Settings, FixResult | None] | None:
     try:
-        return fix_file(path, options, context)
+        assert _worker_options is not None
+        return fix_file(path, _worker_options, context)
     except Exception:
         return None  # redone in-process by ``run``
 
