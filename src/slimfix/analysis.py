@@ -740,7 +740,7 @@ def _mount_options(value: str) -> dict[str, str]:
 
 
 class _Links:
-    __slots__ = ("parent", "children", "position")
+    __slots__ = ("children", "parent", "position")
 
     def __init__(self, parent: dict[int, Stage], children: dict[int, list[Stage]], position: dict[int, int]) -> None:
         self.parent = parent  # id(stage) -> the stage it is built FROM

@@ -37,7 +37,7 @@ ALL = "*"
 
 
 class Suppression:
-    __slots__ = ("instr", "codes", "offset", "mine", "used")
+    __slots__ = ("codes", "instr", "mine", "offset", "used")
 
     def __init__(self, instr: Instruction | None, codes: frozenset[str], offset: int, mine: bool) -> None:
         self.instr = instr  # None: file-wide
@@ -51,7 +51,7 @@ class Suppression:
 
 
 class Pragmas:
-    __slots__ = ("skip_file", "by_instr", "file_wide", "detached", "file_codes")
+    __slots__ = ("by_instr", "detached", "file_codes", "file_wide", "skip_file")
 
     def __init__(self) -> None:
         self.skip_file = False
