@@ -98,7 +98,8 @@ def test_the_start_up_modules_define_no_dataclass() -> None:
     import importlib
 
     names = ("slimfix.cst.nodes", "slimfix.cst.semantics", "slimfix.cst.parser", "slimfix.cst.lexer", "slimfix.shell",
-             "slimfix.analysis", "slimfix.footprints", "slimfix.packagers", "slimfix.pragmas")
+             "slimfix.analysis", "slimfix.footprints", "slimfix.packagers", "slimfix.pragmas", "slimfix.engine",
+             "slimfix.installs", "slimfix.stage_shape", "slimfix.runtime_libs", "slimfix.runner")
     for name in names:
         module = importlib.import_module(name)
         found = [k for k, v in vars(module).items() if isinstance(v, type) and v.__module__ == name and dataclasses.is_dataclass(v)]
@@ -138,3 +139,32 @@ def test_an_instruction_text_is_what_it_emits() -> None:
     assert checked > 500
     made = Instruction("RUN", (" x",), None, indent="  ")
     assert made.text == "  RUN x\n" and Instruction("CMD", (" y",), "\r\n").text == "CMD y\r\n"
+
+
+def test_diagnostics_compare_without_their_instruction() -> None:
+    from slimfix import parse
+    from slimfix.engine import Diagnostic
+
+    one, two = parse("RUN x\n").instructions[0], parse("RUN x\n").instructions[0]
+    a, b = Diagnostic("SF1", "m", 0, 5, None, one), Diagnostic("SF1", "m", 0, 5, None, two)
+    assert a == b and hash(a) == hash(b) and a.instruction is one
+    assert a != Diagnostic("SF1", "m", 0, 5, None, one, line=1)
+    moved = a.replace(line=3, column=2)
+    assert (moved.line, moved.column, moved.instruction, moved.message) == (3, 2, one, "m")
+    assert a.line == 0  # replace copies
+    with pytest.raises(AttributeError):
+        a.line = 2  # type: ignore[misc]
+
+
+def test_settings_replace_and_compare_by_value() -> None:
+    from pathlib import Path
+
+    from slimfix.engine import Settings
+
+    base = Settings(select=frozenset({"SF1"}))
+    changed = base.replace(context=Path("/x"), unsafe_fixes=True)
+    assert (changed.select, changed.context, changed.unsafe_fixes, changed.cache) == (frozenset({"SF1"}), Path("/x"), True, "clean")
+    assert base.context is None and base == Settings(select=frozenset({"SF1"})) and len({base, Settings(select=frozenset({"SF1"}))}) == 1
+    assert changed != base
+    with pytest.raises(TypeError):
+        base.replace(nothing=1)

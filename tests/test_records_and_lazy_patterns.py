@@ -45,11 +45,11 @@ def test_records_compare_hash_and_print_by_value() -> None:
 def test_shape_replace_keeps_every_other_field() -> None:
     df = parse("FROM python:3.12-slim\nRUN apt-get install -y gcc\n")
     base = stage_shape.Shape(df.stages[-1], df.instructions[1], (Package("gcc", "gcc", Role.BUILD_ONLY),))
-    changed = stage_shape._replace(base, problem="p", kind="venv")
+    changed = base.replace(problem="p", kind="venv")
     assert (changed.problem, changed.kind, changed.manager, changed.no_recommends) == ("p", "venv", "apt", True)
     assert changed.stage is base.stage and changed.tools == base.tools and not changed.ready
     with pytest.raises(TypeError):
-        stage_shape._replace(base, nothing=1)
+        base.replace(nothing=1)
 
 
 @pytest.mark.parametrize(

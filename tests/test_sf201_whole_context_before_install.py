@@ -274,7 +274,7 @@ def test_install_as_last_line_without_newline(tmp_path: Path) -> None:
 
 def test_tutorial_with_layer_order_and_workdir_reaches_a_fixed_point() -> None:
     case = Case(FOLDER / "tutorial.before.Dockerfile")
-    s = dataclasses.replace(case.settings(), select=frozenset({"SF201", "SF202", "SF403"}))
+    s = case.settings().replace(select=frozenset({"SF201", "SF202", "SF403"}))
     out = fix_text(case.source(), s, case.before).output
     assert fix_text(out, s, case.before).output == out
     lines = out.splitlines()

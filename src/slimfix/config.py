@@ -7,7 +7,6 @@ line.  A bad key or value is a ``ConfigError`` naming the file, the line and the
 
 from __future__ import annotations
 
-import dataclasses
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -207,7 +206,7 @@ def _apply(settings: Settings, data: dict[str, Any]) -> Settings:
         changes["cache"] = data["cache"]
     if "cache-stages" in data:
         changes["cache_stages"] = tuple(sorted(data["cache-stages"].items()))
-    return dataclasses.replace(settings, **changes) if changes else settings
+    return settings.replace(**changes) if changes else settings
 
 
 def _matches(config: Config, pattern: str, path: Path) -> bool:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import enum
 import gc
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slimfix.cst import Dockerfile, Instruction, parse
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
 from slimfix.errors import VerificationError
 
 if TYPE_CHECKING:
@@ -31,45 +32,7 @@ class Safety(enum.IntEnum):
     SAFE = 2  # applied by --write, --diff and format-on-save
 
 
-_set = object.__setattr__
-
-
-class _Value:
-    """An immutable record compared by value, like a frozen dataclass.
-
-    ``Edit`` and ``Fix`` are built by hand: a dataclass costs a fraction of a millisecond to
-    create at import, and ``slimfix -`` starts on every save.  ``_fields`` names the slots.
-    """
-
-    __slots__ = ()
-    _fields: tuple[str, ...] = ()
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{type(self).__name__}({args})"
-
-    def __reduce__(self) -> tuple:  # pickled for the process pool
-        return type(self), self._values()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-
-class Edit(_Value):
+class Edit(Frozen):
     """Replace ``code[start:end]`` of the whole file with ``text``."""
 
     __slots__ = _fields = ("start", "end", "text")
@@ -83,7 +46,7 @@ class Edit(_Value):
         _set(self, "text", text)
 
 
-class Fix(_Value):
+class Fix(Frozen):
     __slots__ = _fields = ("edits", "safety", "title")
     edits: tuple[Edit, ...]
     safety: Safety
@@ -98,28 +61,64 @@ class Fix(_Value):
         return self.safety >= (Safety.UNSAFE if unsafe_fixes else Safety.SAFE)
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Frozen):
+    """One finding: ``start``/``end`` are offsets in the file's text; ``line`` and ``column``
+    (1-based) are filled in by ``locate``.  Equality leaves out the instruction."""
+
+    __slots__ = _fields = (
+        "code", "message", "start", "end", "fix", "instruction", "line", "column", "end_line", "end_column",
+    )
+    _compare = ("code", "message", "start", "end", "fix", "line", "column", "end_line", "end_column")
     code: str
     message: str
-    start: int  # offsets in the file's text
+    start: int
     end: int
-    fix: Fix | None = None
-    instruction: Instruction | None = field(default=None, compare=False)
-    line: int = 0  # filled in by ``locate``
-    column: int = 0
-    end_line: int = 0
-    end_column: int = 0
+    fix: Fix | None
+    instruction: Instruction | None
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __init__(
+        self, code: str, message: str, start: int, end: int, fix: Fix | None = None,
+        instruction: Instruction | None = None, line: int = 0, column: int = 0, end_line: int = 0,
+        end_column: int = 0,
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "fix", fix)
+        _set(self, "instruction", instruction)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
 
 
-@dataclass(frozen=True)
-class Settings:
-    select: frozenset[str] | None = None  # codes or prefixes; None: all
-    ignore: frozenset[str] = frozenset()
-    unsafe_fixes: bool = False
-    cache: str = "clean"  # clean | mounts
-    cache_stages: tuple[tuple[str, str], ...] = ()  # per-stage override of ``cache``
-    context: Path | None = None  # the build context folder
+class Settings(Frozen):
+    """What to check and fix: ``select`` codes or prefixes (None: all), ``ignore``d ones,
+    ``cache`` clean | mounts with per-stage overrides, and the build ``context`` folder."""
+
+    __slots__ = _fields = ("select", "ignore", "unsafe_fixes", "cache", "cache_stages", "context")
+    select: frozenset[str] | None
+    ignore: frozenset[str]
+    unsafe_fixes: bool
+    cache: str
+    cache_stages: tuple[tuple[str, str], ...]
+    context: Path | None
+
+    def __init__(
+        self, select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), unsafe_fixes: bool = False,
+        cache: str = "clean", cache_stages: tuple[tuple[str, str], ...] = (), context: Path | None = None,
+    ) -> None:
+        _set(self, "select", select)
+        _set(self, "ignore", ignore)
+        _set(self, "unsafe_fixes", unsafe_fixes)
+        _set(self, "cache", cache)
+        _set(self, "cache_stages", cache_stages)
+        _set(self, "context", context)
 
     def enabled(self, code: str) -> bool:
         if any(code.startswith(p) for p in self.ignore):

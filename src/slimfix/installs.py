@@ -20,7 +20,8 @@ import sys
 from collections.abc import Mapping
 from typing import Protocol
 
-from slimfix.engine import _set, _Value
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
 from slimfix.shell import Command, Word
 
 
@@ -52,7 +53,7 @@ class Files(Protocol):
 # to create at import, and ``slimfix -`` starts on every save.
 
 
-class Install(_Value):
+class Install(Frozen):
     __slots__ = _fields = ("tool", "verb", "args", "text", "project")
     tool: str  # pip, poetry, pipenv, uv, npm, yarn, pnpm, go, bundler, composer, gem
     verb: str  # install, ci, sync, download, ...
@@ -68,7 +69,7 @@ class Install(_Value):
         _set(self, "project", project)
 
 
-class Reads(_Value):
+class Reads(Frozen):
     __slots__ = _fields = ("files", "writes", "rewrites", "source")
     files: tuple[str, ...]  # files it reads, in the order it reads them
     writes: tuple[str, ...]  # folders (or files) it creates in the image

@@ -33,9 +33,8 @@ def settings_for_uri(uri: str) -> tuple[Settings, Path | None]:
     except SlimfixError:
         settings = Settings()
     if path is not None and settings.context is None:
-        import dataclasses
 
-        settings = dataclasses.replace(settings, context=path.parent)
+        settings = settings.replace(context=path.parent)
     return settings, path
 
 
@@ -100,10 +99,9 @@ def minimal_edit(old: str, new: str) -> list[types.TextEdit]:
 
 def format_text(text: str, uri: str) -> list[types.TextEdit]:
     settings, path = settings_for_uri(uri)
-    import dataclasses
 
     try:
-        result = fix_text(text, dataclasses.replace(settings, unsafe_fixes=False), path)
+        result = fix_text(text, settings.replace(unsafe_fixes=False), path)
     except SlimfixError:
         return []  # never half-format
     return minimal_edit(text, result.output)

@@ -7,7 +7,6 @@ the paths and returns the exit code: 0 clean or written, 1 changes pending under
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import os
 import sys
@@ -105,7 +104,7 @@ def settings_for(options: Options, path: Path | None) -> Settings:
     elif path is not None and base.context is None:
         changes["context"] = path.parent
 
-    return dataclasses.replace(base, **changes) if changes else base
+    return base.replace(**changes) if changes else base
 
 
 def _error(report: Report, name: str, exc: BaseException, err: TextIO) -> None:
@@ -169,7 +168,7 @@ def fix_file(path: Path, options: Options, context: Path | None = None) -> tuple
     """The settings and result for one file; no result when the configuration excludes it."""
     settings = settings_for(options, path)
     if context is not None and options.context is None:
-        settings = dataclasses.replace(settings, context=context)
+        settings = settings.replace(context=context)
     if settings_excluded(options, path):
         return settings, None
     return settings, _lean(fix_text(decode(path.read_bytes()), settings, path))

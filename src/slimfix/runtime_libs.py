@@ -14,7 +14,8 @@ from __future__ import annotations
 import enum
 import re
 
-from slimfix.engine import _set, _Value
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
 
 DEBIAN_RELEASES = ("buster", "bullseye", "bookworm", "trixie")
 _DEBIAN_NUMBERS = {"10": "buster", "11": "bullseye", "12": "bookworm", "13": "trixie"}
@@ -108,7 +109,7 @@ class Role(enum.Enum):
 # Records written by hand like ``engine.Edit`` (a dataclass costs start-up time).
 
 
-class Distro(_Value):
+class Distro(Frozen):
     __slots__ = _fields = ("family", "release")
     family: str  # "debian", "alpine" or "unknown"
     release: str | None  # "bookworm", "3.19", or None when the image does not say
@@ -118,7 +119,7 @@ class Distro(_Value):
         _set(self, "release", release)
 
 
-class Package(_Value):
+class Package(Frozen):
     __slots__ = _fields = ("word", "name", "role", "runtime", "reason")
     word: str  # as written, with any version pin
     name: str  # without the pin

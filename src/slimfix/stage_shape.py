@@ -15,7 +15,8 @@ import re
 
 from slimfix.analysis import State, advance, stage_steps
 from slimfix.cst import Dockerfile, Instruction, Stage
-from slimfix.engine import _set, _Value
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
 from slimfix.installs import installer, recognise
 from slimfix.runtime_libs import Distro, Package, Role, classify, distro_of
 from slimfix.shell import Command, Word, script
@@ -40,7 +41,7 @@ APP_ONLY = frozenset({"LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", 
 # Records written by hand like ``engine.Edit`` (a dataclass costs start-up time).
 
 
-class PackageRun(_Value):
+class PackageRun(Frozen):
     """A RUN that only manages apt or apk packages."""
 
     __slots__ = _fields = ("instr", "manager", "packages", "no_recommends", "noninteractive")
@@ -61,7 +62,7 @@ class PackageRun(_Value):
         return tuple(p for p in self.packages if p.role is not Role.RUNTIME)
 
 
-class Shape(_Value):
+class Shape(Frozen):
     """A final stage with build tools, sorted for a builder/app split."""
 
     __slots__ = _fields = (
@@ -139,7 +140,7 @@ def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
         return _no(base, kind[1:])
     for instr in body:
         if instr.name == "WORKDIR" and not _absolute(instr.value[0] if instr.value else ""):
-            return _replace(base, waits_for="SF403", problem=f"line {df.lines_of(instr)[0]} sets a relative WORKDIR; make it absolute first (SF403)")
+            return base.replace(waits_for="SF403", problem=f"line {df.lines_of(instr)[0]} sets a relative WORKDIR; make it absolute first (SF403)")
     builder: list[Instruction] = []
     app_pre: list[Instruction] = []
     pkg_runs: list[Instruction] = []
@@ -157,8 +158,8 @@ def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
             app_pre.append(instr)
         elif name == "COPY":
             if _whole_context(instr) and kind != "go":
-                return _replace(
-                    base, waits_for="SF201",
+                return base.replace(
+                    waits_for="SF201",
                     problem=f"line {line} copies the whole build context before the dependency install; copy only the dependency manifests first (SF201)",
                 )
             builder.append(instr)
@@ -199,8 +200,7 @@ def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
         return _no(base, deps[1:])
     if kind == "venv" and _names_system_python(post):
         unsafe.append("a command names the system Python, which does not see the virtual environment")
-    return _replace(
-        base,
+    return base.replace(
         kind=kind, install=install, deps=deps, bin_dir=bin_dir, make_venv=make_venv,
         runtime=tuple(runtime), manager=next(iter(managers), "apt"),
         no_recommends=not keeps or all(runs[id(i)].no_recommends for i in pkg_runs),
@@ -212,11 +212,7 @@ def analyse(df: Dockerfile, stage: Stage) -> Shape | None:
 
 
 def _no(shape: Shape, reason: str) -> Shape:
-    return _replace(shape, problem=reason)
-
-
-def _replace(shape: Shape, **changes: object) -> Shape:
-    return Shape(**{**dict(zip(Shape._fields, shape._values())), **changes})
+    return shape.replace(problem=reason)
 
 
 def root_image(df: Dockerfile, stage: Stage) -> str:

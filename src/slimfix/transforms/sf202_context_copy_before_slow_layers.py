@@ -41,7 +41,6 @@ included), nothing is dropped, and comments cannot change the image.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterator
 
@@ -122,7 +121,7 @@ def _stage(
               f"Move {len(moved)} instruction{'s' if len(moved) > 1 else ''} above line {_line(ctx, steps[anchor])}")
     for r in groups:
         d = ctx.diagnostic(steps[r].instr, _message(ctx, steps, anchor, r))
-        yield dataclasses.replace(d, fix=fix)  # one shared fix: the engine applies it once
+        yield d.replace(fix=fix)  # one shared fix: the engine applies it once
 
 
 def _needed(

@@ -46,7 +46,9 @@ from slimfix.analysis import parent_stage
 from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.cst.semantics import Semantics
 from slimfix.cst.text import is_go_space
-from slimfix.engine import Context, Diagnostic, Safety, _set, _Value
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
+from slimfix.engine import Context, Diagnostic, Safety
 from slimfix.shell import SHELLS, TextEdit, script
 
 CODE = "SF402"
@@ -74,7 +76,7 @@ def _assignment(text: str) -> re.Match[str] | None:
     return re.fullmatch(_ASSIGNMENT, text, re.DOTALL) if "=" in text else None
 
 
-class Arg(_Value):
+class Arg(Frozen):
     """One argument of a command and its span in the instruction's text (a record written by
     hand like ``engine.Edit``: a dataclass costs start-up time)."""
 
@@ -372,7 +374,7 @@ def _whole_line(text: str, start: int, end: int, escape: str) -> tuple[int, int]
 # ---- ENV ------------------------------------------------------------------------------
 
 
-class _Pair(_Value):
+class _Pair(Frozen):
     __slots__ = _fields = ("name", "raw", "start", "end")
     name: str
     raw: str  # the value as written (quotes kept)
