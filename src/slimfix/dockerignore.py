@@ -527,7 +527,7 @@ class Matcher:
                 break
         if first == len(self.rules):
             return False, self._no_hits
-        return True, tuple(index == first for index in range(len(self.rules)))
+        return True, self._no_hits[:first] + (True,) + self._no_hits[first + 1 :]
 
     def _step_in_order(self, path: str, parent: tuple[bool, ...] | None) -> tuple[bool, tuple[bool, ...]]:
         """``step``, trying every rule in order."""
