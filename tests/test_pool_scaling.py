@@ -59,8 +59,8 @@ def test_a_worker_gets_the_runs_options_once(tmp_path: Path) -> None:
     with run_cache(on=False):  # puts back whatever the worker's start-up sets
         runner._start_worker(True, options)
         try:
-            settings, result = runner._fix_in_worker(tmp_path / "Dockerfile", None)
+            settings, result, needs = runner._fix_in_worker(tmp_path / "Dockerfile", None)
         finally:
             runner._worker_options = None
     assert settings.unsafe_fixes and settings.select == frozenset({"SF102"})
-    assert [d.code for d in result.found] == ["SF102"]
+    assert [d.code for d in result.found] == ["SF102"] and needs == {}  # no build context: nothing kept

@@ -18,7 +18,7 @@ from slimfix.compose import ComposeError, discover
 from slimfix.engine import Diagnostic, FixResult, Settings, detached, fix_text
 from slimfix.errors import ConfigError, SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
 from slimfix.io import decode, unified_diff, write_atomic
-from slimfix.side_files import SideFiles
+from slimfix.side_files import SideFiles, needs_seen
 
 
 class Mode(enum.Enum):
@@ -132,7 +132,8 @@ def process_file(
 ) -> None:
     name = str(path)
     try:
-        settings, result = _prefetched(prefetched, path, context) or fix_file(path, options, context)
+        found = _prefetched(prefetched, path, context)
+        settings, result, needs = found if found else (*fix_file(path, options, context), None)
         if result is None:
             if side is not None:
                 side.skipped(path, settings)
@@ -143,7 +144,7 @@ def process_file(
             side.failed(path, options.context or context or path.parent)
         return
     if side is not None:
-        side.add(path, settings, result)
+        side.add(path, settings, result, needs)
     _report(result, name, options, report, out, err, settings.unsafe_fixes)
     if result.changed:
         report.changed.append(name)
@@ -244,15 +245,18 @@ def _start_worker(keep: bool, options: Options) -> None:
     keep_reads(keep)
 
 
-def _fix_in_worker(path: Path, context: Path | None) -> tuple[Settings, FixResult | None] | None:
+def _fix_in_worker(path: Path, context: Path | None) -> tuple[Settings, FixResult | None, dict | None] | None:
+    """``fix_file`` in a worker, with what the check found the texts need from their context
+    (``needs_seen``): the parent's ignore-file plan then need not analyse them again."""
     try:
         assert _worker_options is not None
-        return fix_file(path, _worker_options, context)
+        settings, result = fix_file(path, _worker_options, context)
+        return settings, result, (needs_seen(settings, result) if result is not None else None)
     except Exception:
         return None  # redone in-process by ``run``
 
 
-def _prefetched(prefetched: dict | None, path: Path, context: Path | None) -> tuple[Settings, FixResult | None] | None:
+def _prefetched(prefetched: dict | None, path: Path, context: Path | None) -> tuple[Settings, FixResult | None, dict | None] | None:
     future = prefetched.pop((path, context), None) if prefetched else None
     if future is None:
         return None

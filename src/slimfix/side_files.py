@@ -8,7 +8,6 @@ counts (``--check``) or writes (``--write``) each change.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +74,7 @@ class SideFiles:
         """``path``, already added, is built with ``context`` too (a second Compose context)."""
         if path in self.done:
             settings, texts, reported = self.done[path]
-            self._add(path, dataclasses.replace(settings, context=context), texts, reported)
+            self._add(path, settings.replace(context=context), texts, reported)
 
     def skipped(self, path: Path, settings: Settings) -> None:
         """A Dockerfile the configuration excludes: not fixed, but what it copies must stay."""
