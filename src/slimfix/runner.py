@@ -189,7 +189,7 @@ def _lean(result: FixResult) -> FixResult:
 PARALLEL_MIN_FILES = 8  # below this a process pool costs more than it saves
 
 
-def prefetch(options: Options) -> dict | None:
+def prefetch(options: Options) -> _Prefetched | None:
     """Start fixing every file ``run`` will visit in a process pool; None when not worth it.
 
     Workers only compute (``fix_file``); ``run`` still prints, writes and reports each file in
@@ -229,9 +229,20 @@ def prefetch(options: Options) -> dict | None:
     # sent with every task, they made a run's pickling grow with the square of its files)
     shared = options.without_paths()
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker, initargs=(keep, shared))
-    futures = {key: pool.submit(_fix_in_worker, *key) for key in todo}
-    pool.shutdown(wait=False)  # the workers finish the queue, then exit
-    return futures
+    return _Prefetched(pool, {key: pool.submit(_fix_in_worker, *key) for key in todo})
+
+
+class _Prefetched(dict):
+    """The pool's futures by (path, context); ``close`` when the run is over."""
+
+    def __init__(self, pool, futures: dict) -> None:  # noqa: ANN001 - a ProcessPoolExecutor
+        super().__init__(futures)
+        self.pool = pool
+
+    def close(self) -> None:
+        """Wait for the workers to exit.  Left to the interpreter's exit, the pool's manager
+        thread could close its wake-up pipe first, and Python printed an ignored EBADF traceback."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 _worker_options: Options | None = None  # a pool worker's: the run's options, without its paths
@@ -350,6 +361,24 @@ def _run(options: Options, stdin: bytes | None, out: TextIO, err: TextIO) -> int
     report = Report()
     side = SideFiles()
     prefetched = prefetch(options)
+    try:
+        _visit(options, stdin, out, err, report, side, prefetched)
+    finally:
+        if prefetched is not None:
+            prefetched.close()
+    side.flush(options, report, out, err)
+    if options.output_format != "text" or (options.mode is Mode.CHECK and not options.quiet):
+        from slimfix.output import render
+
+        out.write(render(options.output_format, report.diagnostics, options))
+    return report.exit_code(options.mode)
+
+
+def _visit(
+    options: Options, stdin: bytes | None, out: TextIO, err: TextIO, report: Report, side: SideFiles,
+    prefetched: _Prefetched | None,
+) -> None:
+    """Check (or fix) every path the command line named, in order."""
     for raw in options.paths:
         if raw == "-":
             data = stdin if stdin is not None else sys.stdin.buffer.read()
@@ -374,9 +403,3 @@ def _run(options: Options, stdin: bytes | None, out: TextIO, err: TextIO) -> int
             process_file(path, options, report, out, err, side, prefetched=prefetched)
         else:
             _error(report, raw, FileNotFoundError("no such file or folder"), err)
-    side.flush(options, report, out, err)
-    if options.output_format != "text" or (options.mode is Mode.CHECK and not options.quiet):
-        from slimfix.output import render
-
-        out.write(render(options.output_format, report.diagnostics, options))
-    return report.exit_code(options.mode)
