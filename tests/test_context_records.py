@@ -102,3 +102,32 @@ def test_pattern() -> None:
     assert regex.kind == "regex" and regex.matches("x/aqb/c") and not regex.matches("x/aqb/d")
     with pytest.raises(AttributeError):
         rule.line = 3  # type: ignore[misc]
+
+
+def test_compose_records() -> None:
+    from slimfix.compose import ComposeBuild, Target
+
+    a = Target(Path("a/Dockerfile"), Path("a"))
+    _check_value(a, Target(dockerfile=Path("a/Dockerfile"), context=Path("a"), services=()), a.replace(services=("w",)))
+    assert repr(a) == "Target(dockerfile=PosixPath('a/Dockerfile'), context=PosixPath('a'), services=())"
+    build = ComposeBuild("web", Path("compose.yaml"), 2, Path("."), Path("Dockerfile"))
+    _check_value(build, build.replace(), build.replace(line=3))
+    with pytest.raises(AttributeError):
+        build.line = 3  # type: ignore[misc]
+
+
+def test_discover_sorts_targets_by_dockerfile_then_context_then_services(tmp_path: Path) -> None:
+    from slimfix.compose import Target, discover
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  z:\n    build: app\n  b:\n    build:\n      context: .\n      dockerfile: app/Dockerfile\n"
+        "  a:\n    build:\n      context: .\n      dockerfile: app/Dockerfile\n"
+    )
+    assert discover(tmp_path) == [
+        Target(tmp_path / "Dockerfile", tmp_path),
+        Target(tmp_path / "app/Dockerfile", tmp_path, ("a", "b")),
+        Target(tmp_path / "app/Dockerfile", tmp_path / "app", ("z",)),
+    ]
