@@ -16,8 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import slimfix
+from slimfix import parse
 from slimfix.buildcontext import Proposal, _Found
 from slimfix.context_fix import Needs, Plan, SideChange
 from slimfix.dockerignore import Pattern, parse_dockerignore
@@ -131,3 +134,21 @@ def test_discover_sorts_targets_by_dockerfile_then_context_then_services(tmp_pat
         Target(tmp_path / "app/Dockerfile", tmp_path, ("a", "b")),
         Target(tmp_path / "app/Dockerfile", tmp_path / "app", ("z",)),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="gitobuldns .-_\tG", max_size=30))
+def test_runs_git_skips_the_vcs_pattern_only_when_it_cannot_match(words: str) -> None:
+    """``needs_of`` compiles and runs the VCS pattern only for RUN lines holding "git" or "go"."""
+    from slimfix.context_fix import _READS_VCS, needs_of
+
+    df = parse("FROM a\nRUN x " + words + "\n")
+    assert needs_of(df).runs_git == (re.search(_READS_VCS, df.instructions[1].sem.line) is not None)
+
+
+@pytest.mark.parametrize(("run", "git"), [("git clone x", True), ("go  build ./...", True), ("cat .git/HEAD", True),
+                                          ("go-build", False), ("legit", False), ("gofmt", False), ("echo", False)])
+def test_runs_git(run: str, git: bool) -> None:
+    from slimfix.context_fix import needs_of
+
+    assert needs_of(parse(f"FROM a\nRUN {run}\n")).runs_git is git

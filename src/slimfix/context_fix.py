@@ -201,8 +201,10 @@ def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:
                 dests.extend(here)
                 continue
             seen = dests + here  # a bind mount lasts for its RUN only
-            git = git or bool(re.search(_READS_VCS, instr.sem.line))
-            docker = docker or bool(re.search(_NAMES_DOCKERFILES, instr.sem.line))
+            line = instr.sem.line
+            # every match holds "git" or "go": without them the pattern need not even be compiled
+            git = git or (("git" in line or "go" in line) and re.search(_READS_VCS, line) is not None)
+            docker = docker or re.search(_NAMES_DOCKERFILES, line) is not None
             found = _installs(instr)
             if found is None:
                 if seen:
