@@ -20,10 +20,11 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from slimfix.cst.record import Frozen, Record
+from slimfix.cst.record import init_field as _set
 from slimfix.dockerignore import Matcher, Pattern, go_clean, parse_dockerignore, walk_context
 from slimfix.io import is_temp_name
 
@@ -97,26 +98,38 @@ _GLOB = frozenset("*?[\\")
 _VCS_VERSIONING = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "versioneer", "dunamai", "dynamic-versioning")
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(Frozen):
     """One line to add to .dockerignore, with why.
 
     ``risky`` is True when a build step could still read the excluded path
     (build output, secrets, large files, or VCS data a versioning plugin reads).
     """
 
+    __slots__ = _fields = ("pattern", "reason", "category", "risky")
     pattern: str
     reason: str
     category: str
-    risky: bool = False
+    risky: bool
+
+    def __init__(self, pattern: str, reason: str, category: str, risky: bool = False) -> None:
+        _set(self, "pattern", pattern)
+        _set(self, "reason", reason)
+        _set(self, "category", category)
+        _set(self, "risky", risky)
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(Record):
+    __slots__ = _fields = ("path", "category", "key", "reason")
     path: str  # context-relative
     category: str
     key: str  # the name or glob that identifies it, "" for content-identified paths
     reason: str
+
+    def __init__(self, path: str, category: str, key: str, reason: str) -> None:
+        self.path = path
+        self.category = category
+        self.key = key
+        self.reason = reason
 
 
 def propose(
@@ -166,13 +179,18 @@ def propose(
     return accepted
 
 
-@dataclass(frozen=True)
-class _Group:
+class _Group(Record):
     """Found paths one ignore line could cover (same category and key), in scan order."""
 
+    __slots__ = _fields = ("items", "free", "glob")
     items: tuple[_Found, ...]
     free: tuple[_Found, ...]  # the items no exception rule re-includes
     glob: str | None  # the line covering them all; None for a content-identified path
+
+    def __init__(self, items: tuple[_Found, ...], free: tuple[_Found, ...], glob: str | None) -> None:
+        self.items = items
+        self.free = free
+        self.glob = glob
 
 
 class _Scanned:

@@ -13,7 +13,10 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
 
 if TYPE_CHECKING:  # pathspec and ruamel.yaml load on first use: start-up time matters to editors
     import pathspec
@@ -47,24 +50,38 @@ class ComposeError(ValueError):
         self.reason = reason
 
 
-# Named tuples, not dataclasses: equal, hashed and ordered by their fields all the same, and
+# Records, not dataclasses or named tuples: equal and hashed by their fields all the same, and
 # far cheaper to define at import, which every ``slimfix`` run pays.
-class ComposeBuild(NamedTuple):
+class ComposeBuild(Frozen):
     """A Compose service that builds an image."""
 
+    __slots__ = _fields = ("service", "compose_file", "line", "context", "dockerfile")
     service: str
     compose_file: Path
     line: int  # where the service is defined
     context: Path
     dockerfile: Path
 
+    def __init__(self, service: str, compose_file: Path, line: int, context: Path, dockerfile: Path) -> None:
+        _set(self, "service", service)
+        _set(self, "compose_file", compose_file)
+        _set(self, "line", line)
+        _set(self, "context", context)
+        _set(self, "dockerfile", dockerfile)
 
-class Target(NamedTuple):
-    """A Dockerfile and the context it is built with."""
 
+class Target(Frozen):
+    """A Dockerfile and the context it is built with; ``discover`` sorts them by their fields."""
+
+    __slots__ = _fields = ("dockerfile", "context", "services")
     dockerfile: Path
     context: Path
-    services: tuple[str, ...] = ()  # Compose services building it this way
+    services: tuple[str, ...]  # Compose services building it this way
+
+    def __init__(self, dockerfile: Path, context: Path, services: tuple[str, ...] = ()) -> None:
+        _set(self, "dockerfile", dockerfile)
+        _set(self, "context", context)
+        _set(self, "services", services)
 
 
 def _override_name(name: str) -> str:
@@ -262,4 +279,4 @@ def discover(root: Path) -> list[Target]:
         for context, services in by_context.items()
     }
     targets.update(Target(path, path.parent) for path in dockerfiles if path not in contexts)
-    return sorted(targets)
+    return sorted(targets, key=Target._key)  # by dockerfile, context, services

@@ -22,13 +22,14 @@ import posixpath
 import re
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from slimfix import installs
 from slimfix.analysis import State, expand, stage_steps
 from slimfix.buildcontext import Proposal, context_size, kept, propose, render
 from slimfix.cst import Dockerfile, Instruction, parse
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
 from slimfix.dockerignore import DockerignoreError, Matcher, find_ignore_file, go_clean, parse_dockerignore
 from slimfix.engine import Settings
 from slimfix.shell import script
@@ -48,24 +49,40 @@ __all__ = [
 ]
 
 _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
+# Patterns compiled on first use (``re`` keeps them): only Dockerfiles with a context and a RUN need them.
 # git itself, a .git path, and Go builds, which stamp the VCS revision into the binary
-_READS_VCS = re.compile(r"(?<![\w.-])(\.?git(?![\w-])|go\s+(build|install)(?![\w.-]))")
-_NAMES_DOCKERFILES = re.compile(r"dockerfile|containerfile|dockerignore|containerignore", re.IGNORECASE)
+_READS_VCS = r"(?<![\w.-])(\.?git(?![\w-])|go\s+(build|install)(?![\w.-]))"
+_NAMES_DOCKERFILES = r"(?i)dockerfile|containerfile|dockerignore|containerignore"
 _CACHE_SECONDS = 2.0
 _KEEP_TEXT = 256 * 1024  # needs_of keeps the needs of texts up to this size
 
 
-@dataclass(frozen=True)
-class Needs:
+class Needs(Frozen):
     """What builds with one Dockerfile read from the context (merged over several with ``merge``)."""
 
-    paths: tuple[str, ...] = ()  # context paths (or globs) that must stay in the context
-    whole: bool = False  # a source sends the whole context into the build
-    installs_node_modules: bool = False  # the image runs its own npm/yarn/pnpm install
-    runs_git: bool = False  # a RUN may read VCS data (git, go build): .git is not safe to leave out
-    reads_dockerfiles: bool = False  # a RUN names a Dockerfile or ignore file: keep them in the context
-    unbounded: tuple[str, ...] = ()  # why an install may read more than ``paths``
-    unknown: tuple[str, ...] = ()  # why the needed paths cannot be known at all
+    __slots__ = _fields = (
+        "paths", "whole", "installs_node_modules", "runs_git", "reads_dockerfiles", "unbounded", "unknown",
+    )
+    paths: tuple[str, ...]  # context paths (or globs) that must stay in the context
+    whole: bool  # a source sends the whole context into the build
+    installs_node_modules: bool  # the image runs its own npm/yarn/pnpm install
+    runs_git: bool  # a RUN may read VCS data (git, go build): .git is not safe to leave out
+    reads_dockerfiles: bool  # a RUN names a Dockerfile or ignore file: keep them in the context
+    unbounded: tuple[str, ...]  # why an install may read more than ``paths``
+    unknown: tuple[str, ...]  # why the needed paths cannot be known at all
+
+    def __init__(
+        self, paths: tuple[str, ...] = (), whole: bool = False, installs_node_modules: bool = False,
+        runs_git: bool = False, reads_dockerfiles: bool = False, unbounded: tuple[str, ...] = (),
+        unknown: tuple[str, ...] = (),
+    ) -> None:
+        _set(self, "paths", paths)
+        _set(self, "whole", whole)
+        _set(self, "installs_node_modules", installs_node_modules)
+        _set(self, "runs_git", runs_git)
+        _set(self, "reads_dockerfiles", reads_dockerfiles)
+        _set(self, "unbounded", unbounded)
+        _set(self, "unknown", unknown)
 
     @staticmethod
     def merge(parts: Iterable[Needs]) -> Needs:
@@ -81,30 +98,49 @@ class Needs:
         )
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Frozen):
     """The proposals for one ignore file: ``applied`` at the settings' safety level, ``held_back`` not."""
 
+    __slots__ = _fields = ("ignore_file", "old_text", "applied", "held_back")
     ignore_file: Path
     old_text: str
     applied: tuple[Proposal, ...]
     held_back: tuple[Proposal, ...]
+
+    def __init__(
+        self, ignore_file: Path, old_text: str, applied: tuple[Proposal, ...], held_back: tuple[Proposal, ...],
+    ) -> None:
+        _set(self, "ignore_file", ignore_file)
+        _set(self, "old_text", old_text)
+        _set(self, "applied", applied)
+        _set(self, "held_back", held_back)
 
     @property
     def new_text(self) -> str:
         return render(self.old_text, self.applied)
 
 
-@dataclass(frozen=True)
-class SideChange:
+class SideChange(Frozen):
     """A change to a file beside the Dockerfile, with the context size before and after it."""
 
+    __slots__ = _fields = ("path", "old_text", "new_text", "size_before", "size_after", "held_back")
     path: Path
     old_text: str
     new_text: str
     size_before: tuple[int, int]  # (files, bytes) sent to the builder
     size_after: tuple[int, int]
-    held_back: tuple[Proposal, ...] = ()  # left out only with --unsafe-fixes
+    held_back: tuple[Proposal, ...]  # left out only with --unsafe-fixes
+
+    def __init__(
+        self, path: Path, old_text: str, new_text: str, size_before: tuple[int, int], size_after: tuple[int, int],
+        held_back: tuple[Proposal, ...] = (),
+    ) -> None:
+        _set(self, "path", path)
+        _set(self, "old_text", old_text)
+        _set(self, "new_text", new_text)
+        _set(self, "size_before", size_before)
+        _set(self, "size_after", size_after)
+        _set(self, "held_back", held_back)
 
 
 # ---- what a Dockerfile needs -----------------------------------------------------------------
@@ -165,8 +201,10 @@ def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:
                 dests.extend(here)
                 continue
             seen = dests + here  # a bind mount lasts for its RUN only
-            git = git or bool(_READS_VCS.search(instr.sem.line))
-            docker = docker or bool(_NAMES_DOCKERFILES.search(instr.sem.line))
+            line = instr.sem.line
+            # every match holds "git" or "go": without them the pattern need not even be compiled
+            git = git or (("git" in line or "go" in line) and re.search(_READS_VCS, line) is not None)
+            docker = docker or re.search(_NAMES_DOCKERFILES, line) is not None
             found = _installs(instr)
             if found is None:
                 if seen:

@@ -21,9 +21,10 @@ import re
 import stat
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from slimfix.cst.record import Frozen
+from slimfix.cst.record import init_field as _set
 from slimfix.io import is_temp_name
 
 __all__ = [
@@ -54,8 +55,7 @@ class DockerignoreError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(Frozen):
     """One line of an ignore file.
 
     ``pattern`` is the cleaned pattern Docker matches with (without the ``!``);
@@ -63,12 +63,24 @@ class Pattern:
     rewritten without loss.  ``raw`` is the line without its line break.
     """
 
+    __slots__ = _fields = ("line", "raw", "pattern", "exclusion", "kind", "regex")
     line: int
     raw: str
-    pattern: str | None = None
-    exclusion: bool = False
-    kind: str = ""  # "exact", "prefix", "suffix" or "regex"
-    regex: re.Pattern[str] | None = None
+    pattern: str | None
+    exclusion: bool
+    kind: str  # "exact", "prefix", "suffix" or "regex"
+    regex: re.Pattern[str] | None
+
+    def __init__(
+        self, line: int, raw: str, pattern: str | None = None, exclusion: bool = False, kind: str = "",
+        regex: re.Pattern[str] | None = None,
+    ) -> None:
+        _set(self, "line", line)
+        _set(self, "raw", raw)
+        _set(self, "pattern", pattern)
+        _set(self, "exclusion", exclusion)
+        _set(self, "kind", kind)
+        _set(self, "regex", regex)
 
     @property
     def is_rule(self) -> bool:

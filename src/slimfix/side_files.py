@@ -9,7 +9,6 @@ counts (``--check``) or writes (``--write``) each change.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -27,16 +26,18 @@ if TYPE_CHECKING:
 CODE = "SF001"
 
 
-@dataclass
 class _Group:
     """The Dockerfiles whose builds use one ignore file."""
 
-    context: Path
-    target: Path  # the ignore file, as the first Dockerfile's path names it
-    texts: list[tuple[Path, str]] = field(default_factory=list)  # parsed only if the group is flushed
-    members: set[Path] = field(default_factory=set)
-    settings: Settings | None = None  # of the first Dockerfile SF001 reported on
-    blocked: list[str] = field(default_factory=list)
+    __slots__ = ("context", "target", "texts", "members", "settings", "blocked")
+
+    def __init__(self, context: Path, target: Path) -> None:
+        self.context = context
+        self.target = target  # the ignore file, as the first Dockerfile's path names it
+        self.texts: list[tuple[Path, str]] = []  # parsed only if the group is flushed
+        self.members: set[Path] = set()
+        self.settings: Settings | None = None  # of the first Dockerfile SF001 reported on
+        self.blocked: list[str] = []
 
 
 class SideFiles:
