@@ -8,6 +8,7 @@ the paths and returns the exit code: 0 clean or written, 1 changes pending under
 from __future__ import annotations
 
 import enum
+import gc
 import os
 import sys
 from pathlib import Path
@@ -228,7 +229,7 @@ def prefetch(options: Options) -> _Prefetched | None:
     # the options go to each worker once; a task is one path (the run's paths are not in it:
     # sent with every task, they made a run's pickling grow with the square of its files)
     shared = options.without_paths()
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker, initargs=(keep, shared))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_pool_worker, initargs=(keep, shared))
     return _Prefetched(pool, {key: pool.submit(_fix_in_worker, *key) for key in todo})
 
 
@@ -246,6 +247,13 @@ class _Prefetched(dict):
 
 
 _worker_options: Options | None = None  # a pool worker's: the run's options, without its paths
+
+
+def _start_pool_worker(keep: bool, options: Options) -> None:
+    """``_start_worker`` in a pool process, whose cycle collector rests as ``run``'s does (the
+    process ends with the run)."""
+    gc.disable()
+    _start_worker(keep, options)
 
 
 def _start_worker(keep: bool, options: Options) -> None:
@@ -353,8 +361,20 @@ def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None,
     if not options.paths:
         err.write("slimfix: no path given (a Dockerfile, a folder, or '-' for stdin); see slimfix --help\n")
         return 2
-    with run_cache():
-        return _run(options, stdin, out, err)
+    # The cycle collector rests for the run, as ``fix_text`` has it rest for one file.  With
+    # only the checks paused, what they keep (the results, the views memoised for the next
+    # files) piled up as new objects, and each collection between two files walked it again:
+    # 4-9% of a batch's CPU (1,000 generated files: 120 collections that found about 100
+    # objects in all).  A run makes next to no reference cycles, and the collector never
+    # changes a result.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with run_cache():
+            return _run(options, stdin, out, err)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _run(options: Options, stdin: bytes | None, out: TextIO, err: TextIO) -> int:

@@ -217,14 +217,22 @@ class Instruction(Node):
 
     @property
     def text(self) -> str:
-        """The instruction's own source (no leading lines); shell-word offsets index this."""
+        """The instruction's own source (no leading lines); shell-word offsets index this.
+
+        A pure function of the (immutable) fields; the analysis, SF202 and the shell view each
+        ask for it, so a text longer than one line is built once and kept in ``__dict__``.
+        """
         parts = self.parts
         if len(parts) == 1 and not self.heredocs and parts[0].__class__ is str:  # one line: most instructions
             newline = self.newline
             return self.indent + self.keyword + parts[0] + ("\n" if newline is None else newline)
-        out: list[str] = []
-        self.emit_own(out, "\n")
-        return "".join(out)
+        memo = self.__dict__
+        text = memo.get("_text")
+        if text is None:
+            out: list[str] = []
+            self.emit_own(out, "\n")
+            text = memo["_text"] = "".join(out)
+        return text
 
     def children(self) -> tuple[Node, ...]:
         return (
