@@ -29,6 +29,7 @@ def test_calls_recognise_each_command_once_per_script(monkeypatch) -> None:
 
 
 def test_heredoc_scripts_are_read_once_per_instruction(monkeypatch) -> None:
+    monkeypatch.setattr(packagers, "_KEPT", {})  # nothing kept from earlier tests
     parsed: list[str] = []
     real = packagers.parse_instruction
 
@@ -47,6 +48,7 @@ def test_heredoc_scripts_are_read_once_per_instruction(monkeypatch) -> None:
 
 
 def test_the_three_cache_rules_read_a_heredoc_once(monkeypatch) -> None:
+    monkeypatch.setattr(packagers, "_KEPT", {})  # nothing kept from earlier tests
     parsed: list[str] = []
     real = packagers.parse_instruction
     monkeypatch.setattr(packagers, "parse_instruction", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
@@ -125,3 +127,19 @@ def test_a_state_plain_form_is_equal_exactly_when_the_state_is() -> None:
               State("/app", env=a.env, global_args=a.env), State("/app", env=a.env, escape="`")]
     for other in others:
         assert (other.plain == a.plain) == (other == a) is False
+
+
+def test_heredoc_scripts_are_kept_across_trees_by_programs_and_contents(monkeypatch) -> None:
+    monkeypatch.setattr(packagers, "_KEPT", {})
+    parsed: list[str] = []
+    real = packagers.parse_instruction
+    monkeypatch.setattr(packagers, "parse_instruction", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
+    text = "FROM debian\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n"
+    first = [packagers.heredoc_scripts(i, script(i)) for i in parse(text).instructions if i.heredocs]
+    again = [packagers.heredoc_scripts(i, script(i)) for i in parse(text).instructions if i.heredocs]
+    assert first == again and len(parsed) == 1  # a second tree with the same text: kept
+    other = parse(text.replace("curl", "wget")).instructions[1]
+    assert [c.program for s in packagers.heredoc_scripts(other, script(other)) for c in s.commands] == ["apt-get", "apt-get"]
+    assert len(parsed) == 2 and "wget" in parsed[-1]  # other contents: parsed again
+    bash = parse(text.replace("RUN <<EOF", "RUN python3 <<EOF")).instructions[1]
+    assert packagers.heredoc_scripts(bash, script(bash)) == [] and len(parsed) == 2  # not a shell: nothing read

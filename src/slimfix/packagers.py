@@ -302,16 +302,39 @@ def heredoc_scripts(instr: Instruction, scr: Script) -> list[Script]:
         return []
     memo = instr.__dict__.get("_heredoc_scripts")
     if memo is None or memo[0] is not scr:
-        memo = instr.__dict__["_heredoc_scripts"] = (scr, tuple(_heredoc_scripts(instr, scr)))
+        memo = instr.__dict__["_heredoc_scripts"] = (scr, _kept_heredoc_scripts(instr, scr))
     return list(memo[1])
 
 
-def _heredoc_scripts(instr: Instruction, scr: Script) -> list[Script]:
-    if any(c.program not in SHELLS for c in scr.commands):
+def _kept_heredoc_scripts(instr: Instruction, scr: Script) -> tuple[Script, ...]:
+    """``_heredoc_scripts``, kept by the programs of ``scr`` and the here-documents' contents:
+    all it reads (the inner scripts are parsed on their own, with the default escape).  The fix
+    loop re-parses a file after each fix and a batch holds many alike files.  Scripts are
+    immutable, and what is memoised on them is a function of them, so sharing one is safe.
+    Long texts are not kept."""
+    contents = tuple([doc.content for doc in instr.heredocs])
+    key = (tuple([c.program for c in scr.commands]), contents)
+    if sum(map(len, contents)) > _KEPT_TEXT:
+        return tuple(_heredoc_scripts(contents, key[0]))
+    found = _KEPT.get(key)
+    if found is None:
+        found = _KEPT[key] = tuple(_heredoc_scripts(contents, key[0]))
+        if len(_KEPT) > _KEPT_SIZE:
+            del _KEPT[next(iter(_KEPT))]  # the oldest
+    return found
+
+
+_KEPT: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Script, ...]] = {}
+_KEPT_SIZE = 1024
+_KEPT_TEXT = 4096
+
+
+def _heredoc_scripts(contents: tuple[str, ...], programs: tuple[str, ...]) -> list[Script]:
+    if any(p not in SHELLS for p in programs):
         return []
     found = []
-    for doc in instr.heredocs:
-        body = re.sub(r"\\\r?\n", " ", doc.content)
+    for content in contents:
+        body = re.sub(r"\\\r?\n", " ", content)
         lines = [line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")]
         if not lines:
             continue
