@@ -164,6 +164,7 @@ How dockerfile_parse 2.0.1 behaves
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 
 import dockerfile
@@ -175,6 +176,7 @@ __all__ = [
     "buildkit",
     "buildkit_accepts",
     "dockerfile_parse_boundaries",
+    "json_with_trailing_text",
 ]
 
 
@@ -258,3 +260,13 @@ def dockerfile_parse_boundaries(text: str) -> list[tuple[str, int, int]] | None:
         for item in parser.structure
         if item["instruction"] != "COMMENT"
     ]
+
+
+def json_with_trailing_text(args: str) -> bool:
+    """v0.12.5 reads ``CMD ["a"] x`` as JSON; today's BuildKit (and slimfix) as shell form."""
+    start = args.find("[")
+    try:
+        _, end = json.JSONDecoder().raw_decode(args[start:])
+    except ValueError:
+        return False
+    return start >= 0 and bool(args[start + end :].strip())

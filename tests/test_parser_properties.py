@@ -3,11 +3,10 @@ with BuildKit's parser on every instruction it accepts."""
 
 from __future__ import annotations
 
-import json
 
 from hypothesis import HealthCheck, given, settings
 
-from oracles import OracleError, buildkit
+from oracles import OracleError, buildkit, json_with_trailing_text
 from slimfix import SlimfixSyntaxError, parse
 from strategies import dockerfiles, noisy_dockerfiles
 from test_parser import describe, oracle_view
@@ -52,19 +51,9 @@ def check(text: str) -> None:
     ours, expected = describe(df), [oracle_view(o) for o in theirs]
     assert len(ours) == len(expected)
     for instr, a, b in zip(df.instructions, ours, expected):
-        if _json_with_trailing_text(instr.sem.command.args):
+        if json_with_trailing_text(instr.sem.command.args):
             continue
         assert a == b
-
-
-def _json_with_trailing_text(args: str) -> bool:
-    """v0.12.5 reads ``CMD ["a"] x`` as JSON; today's BuildKit (and slimfix) as shell form."""
-    start = args.find("[")
-    try:
-        _, end = json.JSONDecoder().raw_decode(args[start:])
-    except ValueError:
-        return False
-    return start >= 0 and bool(args[start + end :].strip())
 
 
 def _known(text: str, err: OracleError) -> bool:

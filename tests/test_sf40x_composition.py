@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from golden import GOLDEN
+from oracles import json_with_trailing_text
 from slimfix import SlimfixSyntaxError, parse
 from slimfix.engine import Settings, fix_text
 from strategies import dockerfiles
@@ -56,5 +57,9 @@ def test_generated_files_reach_a_fixed_point_buildkit_agrees_with(text: str, cod
         dockerfile.parse_string(text)
     except dockerfile.GoParseError:
         return  # BuildKit refuses the input already
+    ours = parse(out).instructions
     theirs = [(c.cmd.upper(), tuple(c.value)) for c in dockerfile.parse_string(out)]
-    assert theirs == [(i.name, i.value) for i in parse(out).instructions]
+    assert len(theirs) == len(ours)
+    for instr, their in zip(ours, theirs):
+        if not json_with_trailing_text(instr.sem.command.args):  # a known difference (tests/oracles.py)
+            assert their == (instr.name, instr.value)
