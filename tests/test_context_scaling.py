@@ -7,12 +7,12 @@ count the Python lines run in the build-context modules.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from linecount import lines_run
 
 from slimfix.buildcontext import RISKY, _Found, _Scanned, _within, propose, run_cache
 from slimfix.dockerignore import Matcher
@@ -23,23 +23,7 @@ WATCHED = ("buildcontext.py", "context_fix.py", "dockerignore.py")
 
 def _lines_run(call) -> Counter:
     """Lines executed in each watched module during ``call()``."""
-    counts: Counter = Counter()
-
-    def local(frame, event, arg):
-        if event == "line":
-            counts[Path(frame.f_code.co_filename).name] += 1
-        return local
-
-    def calls(frame, event, arg):
-        return local if Path(frame.f_code.co_filename).name in WATCHED else None
-
-    before = sys.gettrace()
-    sys.settrace(calls)
-    try:
-        call()
-    finally:
-        sys.settrace(before)
-    return counts
+    return lines_run(call, lambda filename: Path(filename).name in WATCHED)
 
 
 def _folder_of_dockerfiles(root: Path, count: int) -> Path:

@@ -8,11 +8,11 @@ instructions gives about 16 (already more than 9 at these sizes).
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from linecount import lines_run
 
 import slimfix
 from slimfix.engine import Settings, check_text
@@ -65,23 +65,7 @@ def _text(groups: int) -> str:
 
 def _lines_run(text: str, settings: Settings) -> Counter:
     """Lines executed in each watched module during one check of ``text``."""
-    counts: Counter = Counter()
-
-    def local(frame, event, arg):
-        if event == "line":
-            counts[Path(frame.f_code.co_filename).name] += 1
-        return local
-
-    def calls(frame, event, arg):
-        return local if _watched(frame.f_code.co_filename) else None
-
-    before = sys.gettrace()
-    sys.settrace(calls)
-    try:
-        check_text(text, settings)
-    finally:
-        sys.settrace(before)
-    return counts
+    return lines_run(lambda: check_text(text, settings), _watched)
 
 
 @pytest.mark.parametrize("settings", [Settings(), Settings(cache="mounts", unsafe_fixes=True)], ids=["clean", "mounts"])
