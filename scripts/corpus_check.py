@@ -19,8 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oracles import OracleError, buildkit  # noqa: E402
-from test_parser_properties import _json_with_trailing_text  # noqa: E402
+from oracles import OracleError, buildkit, json_with_trailing_text  # noqa: E402
 
 from slimfix import SlimfixError, parse  # noqa: E402
 from slimfix.engine import Safety, Settings, fix_text  # noqa: E402
@@ -97,7 +96,7 @@ def main() -> int:
         elif describe(df) != [
             (o.keyword, o.start_line, o.end_line, o.flags, o.value, o.json, o.heredocs) for o in theirs
         ]:
-            if any(_json_with_trailing_text(i.sem.command.args) for i in df.instructions):
+            if any(json_with_trailing_text(i.sem.command.args) for i in df.instructions):
                 counts["differs: JSON with trailing text (BuildKit v0.12.5 vs today)"] += 1
             else:
                 problem("differs from BuildKit", path)
