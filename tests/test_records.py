@@ -92,20 +92,6 @@ def test_analysis_records_are_values() -> None:
     assert "serial" not in repr(Effects("ENV"))
 
 
-def test_the_start_up_modules_define_no_dataclass() -> None:
-    """``slimfix -`` imports these on every save; a ``@dataclass`` execs generated code then."""
-    import dataclasses
-    import importlib
-
-    names = ("slimfix.cst.nodes", "slimfix.cst.semantics", "slimfix.cst.parser", "slimfix.cst.lexer", "slimfix.shell",
-             "slimfix.analysis", "slimfix.footprints", "slimfix.packagers", "slimfix.pragmas", "slimfix.engine",
-             "slimfix.installs", "slimfix.stage_shape", "slimfix.runtime_libs", "slimfix.runner")
-    for name in names:
-        module = importlib.import_module(name)
-        found = [k for k, v in vars(module).items() if isinstance(v, type) and v.__module__ == name and dataclasses.is_dataclass(v)]
-        assert not found, f"{name}: {found}"
-
-
 def test_trees_and_stages_compare_by_identity() -> None:
     from slimfix import parse
     from slimfix.cst.semantics import Flag
