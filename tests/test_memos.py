@@ -78,13 +78,14 @@ def test_effects_are_kept_across_trees_by_text_escape_and_state(monkeypatch) -> 
     text = "FROM debian\nWORKDIR /app\nCOPY a b\nWORKDIR /srv\nCOPY a b\n"
     one = parse(text)
     first = analysis.stage_steps(one, one.stages[0])
-    assert len(computed) == 5  # the two ``COPY a b`` differ by the WORKDIR in force
+    assert computed == []  # a step's effects are computed when first asked for
+    assert len([s.effects for s in first]) == 5 and len(computed) == 5  # the two ``COPY a b`` differ by the WORKDIR
     two = parse(text)
     again = analysis.stage_steps(two, two.stages[0])
-    assert len(computed) == 5 and [s.effects for s in again] == [s.effects for s in first]
+    assert [s.effects for s in again] == [s.effects for s in first] and len(computed) == 5
     assert again[2].effects.writes != again[4].effects.writes
     backtick = parse("# escape=`\n" + text)
-    analysis.stage_steps(backtick, backtick.stages[0])
+    [s.effects for s in analysis.stage_steps(backtick, backtick.stages[0])]
     assert len(computed) == 10  # another escape character: computed again
 
 
@@ -111,9 +112,35 @@ def test_kept_effects_equal_fresh_ones_on_the_golden_and_generated_files() -> No
             continue
         for stage in df.stages:
             for step in analysis.stage_steps(df, stage):
-                assert step.effects == analysis.effects(step.instr, step.state), step.instr.text
+                fresh = analysis.effects(step.instr, step.state)
+                # asked before ``effects``: a RUN answers from its mounts alone
+                assert step.context_paths == (fresh.context_paths if fresh.reads_context else None), step.instr.text
+                assert step.reads_context == fresh.reads_context
+                assert step.effects == fresh, step.instr.text
                 checked += 1
     assert checked > 2000
+
+
+def test_context_reads_cost_no_footprint_and_sf202_reads_only_the_steps_after_the_anchor(monkeypatch) -> None:
+    from slimfix import analysis, footprints
+
+    runs: list[str] = []
+    real = footprints.run_footprint
+    monkeypatch.setattr(footprints, "run_footprint", lambda instr, state: runs.append(instr.text) or real(instr, state))
+    monkeypatch.setattr(analysis, "_KEPT", {})
+    text = (
+        "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n"
+        "RUN --mount=type=bind,source=req.txt,target=/r.txt pip install --no-cache-dir -r /r.txt\n"
+        "COPY . /app\nRUN pip install --no-cache-dir flask\nCMD [\"python\", \"/app/main.py\"]\n"
+    )
+    df = parse(text)
+    assert analysis.stage_steps(df, df.stages[0])[2].context_paths == ("req.txt",)
+    from slimfix.context_fix import first_reader
+
+    assert first_reader(df).name == "COPY" and runs == []
+    check_text(text, Settings(select=frozenset({"SF202"})))
+    # the anchor is the bind-mounting RUN; the apt-get RUN above it is never modelled
+    assert not any("apt-get" in r for r in runs) and any("flask" in r for r in runs)
 
 
 def test_a_state_plain_form_is_equal_exactly_when_the_state_is() -> None:

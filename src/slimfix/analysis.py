@@ -449,14 +449,43 @@ class Effects(Record):
 
 
 class Step(Record):
-    """An instruction, the ``state`` in force before it, and its ``effects``."""
+    """An instruction, the ``state`` in force before it, and its ``effects``.
 
-    __slots__ = _fields = ("instr", "state", "effects")
+    ``effects`` is computed when first asked (``_kept_effects``, a pure function of the
+    instruction and the state): most steps are only asked whether they read the build
+    context (``reads_context``, ``context_paths``), which a RUN answers from its mounts alone,
+    without the footprint of its commands.
+    """
 
-    def __init__(self, instr: Instruction, state: State, effects: Effects) -> None:
+    __slots__ = ("instr", "state", "_effects")
+    _fields = ("instr", "state", "effects")
+
+    def __init__(self, instr: Instruction, state: State, effects: Effects | None = None) -> None:
         self.instr = instr
         self.state = state
-        self.effects = effects
+        self._effects = effects
+
+    @property
+    def effects(self) -> Effects:
+        found = self._effects
+        if found is None:
+            found = self._effects = _kept_effects(self.instr, self.state)
+        return found
+
+    @property
+    def reads_context(self) -> bool:
+        """``effects.reads_context``."""
+        return self.context_paths is not None
+
+    @property
+    def context_paths(self) -> tuple[str, ...] | None:
+        """``effects.context_paths`` when the step reads the build context, else None."""
+        if self._effects is None and self.instr.sem.keyword == "RUN":
+            found = _run_context(self.instr.sem)
+        else:
+            e = self.effects
+            found = e.context_paths if e.reads_context else None
+        return found
 
 
 def depends(a: Effects, b: Effects) -> bool:
@@ -728,6 +757,17 @@ def _run(instr: Instruction, state: State) -> Effects:
     )
 
 
+def _run_context(sem) -> tuple[str, ...] | None:  # noqa: ANN001 - a RUN's Semantics
+    """The context paths a RUN's bind mounts read (``_run``'s ``context_paths`` when its
+    ``reads_context``), else None."""
+    context = [
+        opts.get("source") or opts.get("src") or "."
+        for f in sem.flags
+        if f.name == "mount" and (opts := _mount_options(f.value or "")).get("type", "bind") == "bind" and "from" not in opts
+    ]
+    return tuple(context) if context else None
+
+
 def _mount_options(value: str) -> dict[str, str]:
     opts: dict[str, str] = {}
     for part in value.split(","):
@@ -865,7 +905,7 @@ def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Ste
             state = State(escape=escape)
             steps = []
             for instr in stage.instructions:
-                steps.append(Step(instr, state, _kept_effects(instr, state)))
+                steps.append(Step(instr, state))
                 state = advance(instr, state)
             global_args = state.env
             starts[id(stage)], out[id(stage)] = State(escape=escape), tuple(steps)
@@ -887,9 +927,9 @@ def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Ste
         steps = []
         for instr in stage.instructions:
             if instr.sem.keyword == "FROM":
-                steps.append(Step(instr, state, _kept_effects(instr, state)))
+                steps.append(Step(instr, state))
                 continue
-            steps.append(Step(instr, state, _kept_effects(instr, state)))
+            steps.append(Step(instr, state))
             state = advance(instr, state)
         out[id(stage)] = tuple(steps)
         if stage.name:

@@ -181,12 +181,12 @@ def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:
         base = (stage.base or "").lower()
         dests: list[str | None] = list(copied.get(base, ())) if stage.from_ is not None else []
         for step in stage_steps(df, stage):
-            instr, state, eff = step.instr, step.state, step.effects
+            instr, state = step.instr, step.state
             keyword = instr.sem.keyword
             if keyword == "ONBUILD":
                 continue  # runs in the child build, with the child's context
             here: list[str | None] = []  # where this instruction puts the whole context
-            for raw in eff.context_paths if eff.reads_context else ():
+            for raw in step.context_paths or ():
                 value = expand(raw, state.values, instr.escape)
                 if value is None:
                     unknown.append(f"line {_line(df, instr)}: {keyword} source {raw} holds a variable")
@@ -229,10 +229,11 @@ def first_reader(df: Dockerfile) -> Instruction | None:
     first = None
     for stage in df.stages:
         for step in stage_steps(df, stage):
-            if not step.effects.reads_context or step.instr.sem.keyword == "ONBUILD":
+            paths = step.context_paths
+            if paths is None or step.instr.sem.keyword == "ONBUILD":
                 continue
             first = first or step.instr
-            for raw in step.effects.context_paths:
+            for raw in paths:
                 value = expand(raw, step.state.values, step.instr.escape)
                 if value is not None and go_clean(value).lstrip("/") in ("", "."):
                     return step.instr

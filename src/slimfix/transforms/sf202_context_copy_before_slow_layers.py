@@ -68,7 +68,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 def anchor_of(steps: tuple[Step, ...]) -> int | None:
     """Index of the first step of a stage that reads the build context, or None."""
     for k, step in enumerate(steps):
-        if step.effects.reads_context and step.effects.keyword in ("COPY", "ADD", "RUN"):
+        if step.instr.sem.keyword in ("COPY", "ADD", "RUN") and step.reads_context:
             return k
     return None
 
