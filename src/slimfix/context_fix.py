@@ -182,7 +182,7 @@ def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:
         dests: list[str | None] = list(copied.get(base, ())) if stage.from_ is not None else []
         for step in stage_steps(df, stage):
             instr, state = step.instr, step.state
-            keyword = instr.sem.keyword
+            keyword = instr.name
             if keyword == "ONBUILD":
                 continue  # runs in the child build, with the child's context
             here: list[str | None] = []  # where this instruction puts the whole context
@@ -230,7 +230,7 @@ def first_reader(df: Dockerfile) -> Instruction | None:
     for stage in df.stages:
         for step in stage_steps(df, stage):
             paths = step.context_paths
-            if paths is None or step.instr.sem.keyword == "ONBUILD":
+            if paths is None or step.instr.name == "ONBUILD":
                 continue
             first = first or step.instr
             for raw in paths:

@@ -479,7 +479,7 @@ class _Chains:
             for stage in df.stages:
                 marks: dict[object, list[int]] = {}
                 for k, other in enumerate(stage.instructions):
-                    if other.sem.command.keyword != "RUN" or (scr := script(other)) is None:
+                    if other.name not in ("RUN", "ONBUILD") or other.sem.command.keyword != "RUN" or (scr := script(other)) is None:
                         continue
                     apt = [c for c in calls(scr) if c.tool == "apt"]
                     if any(c.action == "update" for c in apt):

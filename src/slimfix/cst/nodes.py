@@ -14,7 +14,9 @@ comment or empty lines BuildKit skips inside the instruction, and the next line'
 
 from __future__ import annotations
 
+import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Union
@@ -170,10 +172,12 @@ class Instruction(Node):
 
     ``parts`` hold everything after the keyword on the logical line: plain text pieces and
     ``Continuation`` nodes.  ``escape`` is the escape character in force for the file.
-    ``__dict__`` stays available for per-instruction views other modules memoise.
+    ``__dict__`` stays available for per-instruction views other modules memoise (as ``sem``
+    is kept in ``_sem``); ``keep_views(False)`` lets them go and keeps none until
+    ``keep_views(True)``.  ``name`` is the keyword in upper case, as BuildKit reads it.
     """
 
-    __slots__ = ("__dict__", "_sem", "escape", "heredocs", "indent", "keyword", "leading", "newline", "parts")
+    __slots__ = ("__dict__", "_sem", "escape", "heredocs", "indent", "keyword", "leading", "name", "newline", "parts")
     _fields = ("keyword", "parts", "newline", "heredocs", "leading", "indent", "escape")
 
     def __init__(
@@ -195,6 +199,10 @@ class Instruction(Node):
         self.indent = indent
         self.escape = escape
         self._sem = _sem  # the parser passes the view it has already computed
+        name = _NAMES.get(keyword)
+        if name is None:
+            name = _NAMES[keyword] = sys.intern(keyword.upper())
+        self.name = name
 
     def emit(self, out: list[str], nl: str) -> None:
         for line in self.leading:
@@ -246,15 +254,28 @@ class Instruction(Node):
         """The BuildKit view of this instruction (computed once, on first use)."""
         sem = self._sem
         if sem is None:
-            sem = self._sem = analyse(self.keyword, self.indent, self.parts, self.escape)
+            sem = analyse(self.keyword, self.indent, self.parts, self.escape)
+            if self.__dict__ is not _KEEPS_NOTHING:
+                self._sem = sem
         return sem
 
-    # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
-    @property
-    def name(self) -> str:
-        sem = self._sem  # one property hop, not two: rules ask for it in every loop
-        return (sem if sem is not None else self.sem).keyword
+    def keep_views(self, keep: bool) -> None:
+        """Keep the views computed from this instruction (the default), or let them go and
+        keep none until asked again: ``check_tree`` keeps them for one window of a large file
+        at a time.  The views are pure functions of the (immutable) fields: recomputed, they
+        are the same."""
+        if keep:
+            if self.__dict__ is _KEEPS_NOTHING:
+                self.__dict__ = {}
+        else:
+            self.__dict__ = _KEEPS_NOTHING
+            self._sem = None
 
+    @property
+    def keeps_views(self) -> bool:
+        return self.__dict__ is not _KEEPS_NOTHING
+
+    # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
     @property
     def value(self) -> tuple[str, ...]:
         sem = self._sem
@@ -271,6 +292,19 @@ class Instruction(Node):
     @property
     def comments(self) -> tuple[str, ...]:
         return tuple(line.text.strip() for line in self.leading if line.is_comment)
+
+
+class _KeepsNothing(dict):
+    """The memo of an instruction that keeps no views: what is stored in it is dropped."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: str, value: object) -> None:
+        pass
+
+
+_KEEPS_NOTHING = _KeepsNothing()
+_NAMES: dict[str, str] = {}  # each spelling of a keyword seen -> in upper case
 
 
 class Header(Node):
@@ -411,8 +445,6 @@ class Dockerfile(Node):
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and 1-based column (in characters) of an offset in ``code``."""
-        from bisect import bisect_right
-
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
 
@@ -437,11 +469,24 @@ class Dockerfile(Node):
         return tuple(stages)
 
     @cached_property
-    def stage_index(self) -> dict[Instruction, Stage]:
-        return {i: stage for stage in self.stages for i in stage.instructions}
+    def _stage_starts(self) -> array:
+        """The index in ``instructions`` of each stage's first instruction (stages are runs of
+        instructions, in order): ``stage_of`` bisects it, without a dict entry per instruction."""
+        starts = array("q")
+        k = 0
+        for stage in self.stages:
+            starts.append(k)
+            k += len(stage.instructions)
+        return starts
 
     def stage_of(self, instr: Instruction) -> Stage:
-        return self.stage_index[instr]
+        return self.stages[bisect_right(self._stage_starts, self._bounds[0][instr]) - 1]
+
+    def place(self, instr: Instruction) -> int:
+        """The index of ``instr`` in its stage's instructions."""
+        k = self._bounds[0][instr]
+        starts = self._stage_starts
+        return k - starts[bisect_right(starts, k) - 1]
 
     def walk(self) -> Iterator[Node]:
         stack: list[Node] = [self]

@@ -64,6 +64,8 @@ _SHOWN = 5
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
+    if not ctx.last:
+        return  # the whole file, once: in the last window
     root = ctx.settings.context
     if root is None or not Path(root).is_dir():
         return
