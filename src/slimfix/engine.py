@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from slimfix.cst import Dockerfile, Instruction, parse
-from slimfix.cst.nodes import Stage
+from slimfix.cst.nodes import VIEWS_KEPT, Stage
 from slimfix.cst.record import Frozen
 from slimfix.cst.record import init_field as _set
 from slimfix.errors import VerificationError
@@ -216,7 +216,7 @@ def transforms():
 
 
 # A file of more instructions than this is checked a window of stages at a time (see check_tree).
-WINDOW = 2000
+WINDOW = VIEWS_KEPT
 
 
 def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> list[Diagnostic]:
@@ -237,28 +237,31 @@ def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> 
     modules = [m for m in transforms() if settings.enabled(m.CODE)]
     carry: dict[str, dict] = {m.CODE: {} for m in modules}
     windows = _windows(df.stages, WINDOW)
+    # A large file's instructions keep no views once parsed (cst.nodes.VIEWS_KEPT): each window's
+    # are let go after it, even when the file is one window (one long stage).
+    release = len(windows) > 1 or not all(instr.keeps_views for instr in df.instructions[:1])
     if len(windows) > 1:
-        for instr in df.instructions:
-            instr.keep_views(False)
+        _keep_views(df.instructions, False)
     found: list[Diagnostic] = []
     for window in windows:
         stages = df.stages[window.start : window.stop]
-        if len(windows) > 1:
-            for stage in stages:
-                for instr in stage.instructions:
-                    instr.keep_views(True)
+        instructions = [instr for stage in stages for instr in stage.instructions]
+        _keep_views(instructions, True)
         for module in modules:
             found.extend(module.check(Context(df, settings, path, module.CODE, window, carry[module.CODE])))
-        if len(windows) > 1:
-            for stage in stages:
-                for instr in stage.instructions:
-                    instr.keep_views(False)
+        if release:
+            _keep_views(instructions, False)
             analysis.forget(df, stages)
     kept = [d for d in found if not prag.suppressed(d)]
     if settings.enabled(pragmas.CODE):
         kept.extend(prag.unused(df))
     kept.sort(key=lambda d: (d.start, d.code))
     return [locate(df, d) for d in kept]
+
+
+def _keep_views(instructions: Iterable[Instruction], keep: bool) -> None:
+    for instr in instructions:
+        instr.keep_views(keep)
 
 
 def _windows(stages: tuple[Stage, ...], size: int) -> list[range]:
@@ -366,7 +369,7 @@ def fix_text(text: str, settings: Settings | None = None, path: Path | None = No
 
 def _fix_text(text: str, settings: Settings, path: Path | None) -> FixResult:
     df = parse(text)
-    if df.code != text:
+    if not df.same_code(text):
         raise VerificationError("the parser lost bytes of this file; refusing to rewrite it")
     current = text
     applied: list[Diagnostic] = []
@@ -385,7 +388,7 @@ def _fix_text(text: str, settings: Settings, path: Path | None) -> FixResult:
         except Exception as exc:  # a fix produced text that does not parse: a slimfix bug
             codes = ", ".join(sorted({d.code for d in fixed}))
             raise VerificationError(f"a fix by {codes} produced an unparsable file ({exc}); nothing written") from None
-        if df.code != out:
+        if not df.same_code(out):
             raise VerificationError("a rewrite does not round-trip; nothing written")
         applied.extend(fixed)
         current = out

@@ -304,6 +304,10 @@ class _KeepsNothing(dict):
 
 
 _KEEPS_NOTHING = _KeepsNothing()
+# A parsed file of more instructions than this keeps no views (``Instruction.keep_views``) but
+# while ``engine.check_tree`` checks the window of stages they are in: all of them at once
+# would take several times the file's size.
+VIEWS_KEPT = 2000
 _NAMES: dict[str, str] = {}  # each spelling of a keyword seen -> in upper case
 
 
@@ -361,6 +365,14 @@ class Dockerfile(Node):
         out: list[str] = []
         self.emit(out, self.default_newline)
         return "".join(out)
+
+    def same_code(self, text: str) -> bool:
+        """Whether ``code`` is ``text``; if so the tree keeps ``text`` as its code, so a caller
+        that holds ``text`` anyway holds one copy of a large file, not two."""
+        if self.code != text:
+            return False
+        self.__dict__["code"] = text  # the cached_property's value, equal
+        return True
 
     def children(self) -> tuple[Node, ...]:
         return (self.header, *self.instructions, *self.footer)
