@@ -59,3 +59,16 @@ def test_stage_names_are_stable() -> None:
     first, second = df.stages
     assert (first.name, second.name) == ("build", None)
     assert first.name is first.name and first.from_ is df.instructions[0]
+
+
+_NAME_PARTS = ["dockerfile", "DockerIgnore", "containerFILE", "containerignore", "docker", "contaınerfile",
+               "doc\u212aerfile", "é", " ", "-", "file", "ignore", "x"]
+
+
+@given(st.lists(st.sampled_from(_NAME_PARTS), max_size=8).map("".join))
+def test_the_dockerfile_name_test_is_the_case_blind_pattern(line) -> None:
+    import re
+
+    from slimfix.context_fix import _NAMES_DOCKERFILES, _names_dockerfiles
+
+    assert _names_dockerfiles(line) == (re.search(_NAMES_DOCKERFILES, line) is not None)
