@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from weakref import WeakKeyDictionary
@@ -333,7 +334,7 @@ class State(Record):
     """
 
     __slots__ = (
-        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_env_paths", "_plain",
+        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_env_paths", "_plain", "_hash",
     )
 
     def __init__(self, workdir: str | None = None, user: str | None = None, shell: tuple[str, ...] = DEFAULT_SHELL,
@@ -346,6 +347,19 @@ class State(Record):
         self.escape = escape
         self._env_paths: tuple[str, ...] | None = None
         self._plain: tuple | None = None
+        self._hash: int | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not State:
+            return NotImplemented
+        return self is other or self.plain == other.plain  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        """The hash of ``plain``, computed once: states key the kept effects (``_kept_effects``)."""
+        found = self._hash
+        if found is None:
+            found = self._hash = hash(self.plain)
+        return found
 
     @property
     def plain(self) -> tuple:
@@ -605,7 +619,8 @@ def effects(instr: Instruction, state: State) -> Effects:
 
 
 def _kept_effects(instr: Instruction, state: State) -> Effects:
-    """``effects(instr, state)``, kept by ``(instr.text, instr.escape, state.plain)``.
+    """``effects(instr, state)``, kept by ``(instr.text, instr.escape, state)`` (a state is
+    equal to another and hashed by its ``plain`` form).
 
     The key is complete: an instruction's view (keyword, flags, value, here-documents, shell
     words) is a function of its own text and the escape character, and ``effects`` reads
@@ -616,16 +631,16 @@ def _kept_effects(instr: Instruction, state: State) -> Effects:
     text = instr.text
     if len(text) > _KEPT_TEXT:
         return effects(instr, state)
-    key = (text, instr.escape, state.plain)
+    key = (text, instr.escape, state)
     found = _KEPT.get(key)
     if found is None:
         found = _KEPT[key] = effects(instr, state)
         if len(_KEPT) > _KEPT_SIZE:
-            del _KEPT[next(iter(_KEPT))]  # the oldest
+            _KEPT.popitem(last=False)  # the oldest
     return found
 
 
-_KEPT: dict[tuple[str, str, tuple], Effects] = {}
+_KEPT: OrderedDict[tuple[str, str, State], Effects] = OrderedDict()
 _KEPT_SIZE = 2048
 _KEPT_TEXT = 4096
 
