@@ -15,6 +15,7 @@ comment or empty lines BuildKit skips inside the instruction, and the next line'
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Union
@@ -411,8 +412,6 @@ class Dockerfile(Node):
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and 1-based column (in characters) of an offset in ``code``."""
-        from bisect import bisect_right
-
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
 
