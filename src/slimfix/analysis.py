@@ -467,8 +467,9 @@ class Step(Record):
 
     ``effects`` is computed when first asked (``_kept_effects``, a pure function of the
     instruction and the state): most steps are only asked whether they read the build
-    context (``reads_context``, ``context_paths``), which a RUN answers from its mounts alone,
-    without the footprint of its commands.
+    context (``reads_context``, ``context_paths``), which a RUN answers from its mounts and a
+    COPY or ADD from its sources alone, without the footprint of its commands or the paths
+    it writes.
     """
 
     __slots__ = ("instr", "state", "_effects")
@@ -494,12 +495,16 @@ class Step(Record):
     @property
     def context_paths(self) -> tuple[str, ...] | None:
         """``effects.context_paths`` when the step reads the build context, else None."""
-        if self._effects is None and self.instr.sem.keyword == "RUN":
-            found = _run_context(self.instr.sem)
-        else:
-            e = self.effects
-            found = e.context_paths if e.reads_context else None
-        return found
+        e = self._effects
+        if e is not None:
+            return e.context_paths if e.reads_context else None
+        sem = self.instr.sem
+        kw = sem.keyword
+        if kw == "RUN":
+            return _run_context(sem)
+        if kw in ("COPY", "ADD"):
+            return _copy_context(self.instr)
+        return None  # no other instruction reads the context (an ONBUILD trigger: in the child)
 
 
 def depends(a: Effects, b: Effects) -> bool:
@@ -688,21 +693,10 @@ def _copy(instr: Instruction, state: State, flag_refs: frozenset[str]) -> Effect
     if len(sem.value) < 2:
         return Effects(kw, writes=PathSet.everything(), reads=PathSet.everything(), uses_vars=frozenset(refs),
                        unbounded=(f"{kw} without a destination",))
-    *sources, dest = sem.value
-    inline = {f"<<{d.name}" for d in instr.heredocs} | {f"<<-{d.name}" for d in instr.heredocs}
+    dest = sem.value[-1]
     source_from = sem.flag("from")
-    stages: tuple[str, ...] = ()
-    local: list[str] = []
-    for src in sources:
-        bare = src.replace('"', "").replace("'", "")
-        if src in inline or bare in inline:
-            continue
-        if kw == "ADD" and _is_remote(src):
-            continue
-        local.append(src)
-    if source_from is not None:
-        stages = ((source_from.value or "").lower(),)
-        local = []
+    stages = ((source_from.value or "").lower(),) if source_from is not None else ()
+    local = _copy_context(instr) or ()
     path = _resolve(dest, state)
     where = PathSet.of(path) if path else PathSet.everything()
     reads = where
@@ -715,6 +709,25 @@ def _copy(instr: Instruction, state: State, flag_refs: frozenset[str]) -> Effect
         stages=stages, uses_vars=frozenset(refs), uses_state=uses,
         unbounded=() if path else (f"the {kw} destination {dest} is not known",),
     )
+
+
+def _copy_context(instr: Instruction) -> tuple[str, ...] | None:
+    """The build-context sources of a COPY or ADD (not here-documents, URLs or ``--from``
+    sources; ``_copy``'s ``context_paths``), or None when it reads none."""
+    sem = instr.sem
+    if len(sem.value) < 2 or sem.flag("from") is not None:
+        return None
+    inline = {f"<<{d.name}" for d in instr.heredocs} | {f"<<-{d.name}" for d in instr.heredocs}
+    add = sem.keyword == "ADD"
+    local = []
+    for src in sem.value[:-1]:
+        bare = src.replace('"', "").replace("'", "")
+        if src in inline or bare in inline:
+            continue
+        if add and _is_remote(src):
+            continue
+        local.append(src)
+    return tuple(local) if local else None
 
 
 def _is_remote(src: str) -> bool:
