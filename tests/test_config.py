@@ -127,3 +127,24 @@ def test_config_init_writes_a_valid_starter(tmp_path: Path) -> None:
     cfg = read_config(written.resolve())
     assert cfg.data["cache"] == "clean" and cfg.data["unsafe-fixes"] is False
     assert slimfix("config", "--init", cwd=tmp_path).returncode == 2  # never overwrites
+
+
+def test_a_run_searches_each_folder_for_its_config_once_and_editors_every_time(tmp_path, monkeypatch) -> None:
+    from slimfix import config
+    from slimfix.buildcontext import run_cache
+
+    (tmp_path / ".slimfix.yaml").write_text("ignore: [SF101]\n")
+    files = []
+    for k in range(5):
+        f = tmp_path / f"{k}.Dockerfile"
+        f.write_text("FROM debian\n")
+        files.append(f)
+    searched: list[Path] = []
+    real = config._find_config
+    monkeypatch.setattr(config, "_find_config", lambda folder: searched.append(folder) or real(folder))
+    with run_cache():
+        assert {config.config_for(f).path for f in files * 2} == {tmp_path / ".slimfix.yaml"}
+    assert searched == [tmp_path.resolve()]
+    config.config_for(files[0])
+    config.config_for(files[0])
+    assert len(searched) == 3  # outside a run (the language server, the library): always afresh

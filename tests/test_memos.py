@@ -3,6 +3,8 @@ kept is exactly what a fresh computation gives."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from slimfix import packagers, parse, parse_instruction
 from slimfix.engine import Settings, check_text
 from slimfix.shell import script
@@ -71,7 +73,7 @@ def test_state_env_paths_are_kept() -> None:
 def test_effects_are_kept_across_trees_by_text_escape_and_state(monkeypatch) -> None:
     from slimfix import analysis
 
-    monkeypatch.setattr(analysis, "_KEPT", {})
+    monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
     computed: list[str] = []
     real = analysis.effects
     monkeypatch.setattr(analysis, "effects", lambda instr, state: computed.append(instr.text) or real(instr, state))
@@ -127,7 +129,7 @@ def test_context_reads_cost_no_footprint_and_sf202_reads_only_the_steps_after_th
     runs: list[str] = []
     real = footprints.run_footprint
     monkeypatch.setattr(footprints, "run_footprint", lambda instr, state: runs.append(instr.text) or real(instr, state))
-    monkeypatch.setattr(analysis, "_KEPT", {})
+    monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
     text = (
         "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n"
         "RUN --mount=type=bind,source=req.txt,target=/r.txt pip install --no-cache-dir -r /r.txt\n"

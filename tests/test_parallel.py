@@ -61,8 +61,8 @@ def test_the_pool_is_used_for_many_files_and_not_for_one(corpus: Path, monkeypat
     monkeypatch.setenv("SLIMFIX_JOBS", "2")
     futures = prefetch(Options(paths=_paths(corpus), mode=Mode.CHECK))
     assert futures is not None and len(futures) == 200 + len(BAD) + 12
-    for f in futures.values():
-        f.result()
+    for future, index in futures.values():
+        future.result()[index]
     futures.close()
     assert prefetch(Options(paths=_paths(corpus)[:1], mode=Mode.CHECK)) is None
     monkeypatch.setenv("SLIMFIX_JOBS", "1")

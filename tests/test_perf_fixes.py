@@ -3,7 +3,7 @@ computed once per instruction, and stage names computed once per stage."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slimfix import parse
@@ -59,3 +59,48 @@ def test_stage_names_are_stable() -> None:
     first, second = df.stages
     assert (first.name, second.name) == ("build", None)
     assert first.name is first.name and first.from_ is df.instructions[0]
+
+
+_NAME_PARTS = ["dockerfile", "DockerIgnore", "containerFILE", "containerignore", "docker", "contaınerfile",
+               "doc\u212aerfile", "é", " ", "-", "file", "ignore", "x"]
+
+
+@given(st.lists(st.sampled_from(_NAME_PARTS), max_size=8).map("".join))
+def test_the_dockerfile_name_test_is_the_case_blind_pattern(line) -> None:
+    import re
+
+    from slimfix.context_fix import _NAMES_DOCKERFILES, _names_dockerfiles
+
+    assert _names_dockerfiles(line) == (re.search(_NAMES_DOCKERFILES, line) is not None)
+
+
+def _chosen_by_scanning_every_span(fixes: list[Fix]) -> list[Fix]:
+    """The original choice: each fix checked against every edit applied before it."""
+    from slimfix.engine import _overlaps
+
+    taken: list[tuple[int, int]] = []
+    applied = []
+    for fix in sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0)):
+        if any(_overlaps(e, t) for e in fix.edits for t in taken):
+            continue
+        taken.extend((e.start, e.end) for e in fix.edits)
+        applied.append(fix)
+    return applied
+
+
+@settings(max_examples=500)
+@given(text_and_fixes())
+def test_apply_fixes_chooses_the_fixes_a_scan_of_every_applied_edit_chooses(case) -> None:
+    text, fixes = case
+    assert [id(f) for f in apply_fixes(text, fixes)[1]] == [id(f) for f in _chosen_by_scanning_every_span(fixes)]
+
+
+def test_choosing_fixes_checks_only_nearby_edits(monkeypatch) -> None:
+    from slimfix import engine
+
+    calls = []
+    real = engine._overlaps
+    monkeypatch.setattr(engine, "_overlaps", lambda e, span: calls.append(span) or real(e, span))
+    fixes = [Fix((Edit(10 * k, 10 * k + 3, "x"),), Safety.SAFE, "t") for k in range(2000)]
+    assert len(apply_fixes("a" * 20_000, fixes)[1]) == 2000
+    assert len(calls) < 3 * 2000  # each fix meets its neighbours, not all 2,000 spans before it

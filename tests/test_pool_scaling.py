@@ -41,16 +41,34 @@ def test_a_task_does_not_carry_the_runs_paths(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("SLIMFIX_JOBS", "2")
     monkeypatch.setattr(cf, "ProcessPoolExecutor", _Counting)
     paths = _projects(tmp_path, 400)
-    per_task = {}
+    per_file = {}
     for count in (10, 400):
         _Counting.sent.clear()
         found = prefetch(Options(paths=paths[:count], mode=Mode.CHECK, quiet=True))
         assert found is not None and len(found) == count
-        results = [f.result() for f in found.values()]
+        results = [future.result()[index] for future, index in found.values()]
         assert all(r is not None and r[1] is not None and r[1].changed for r in results)
-        assert len(_Counting.sent) == count
-        per_task[count] = max(_Counting.sent)
-    assert per_task[400] <= per_task[10] + 16  # one path each, whatever the run's length
+        assert len(_Counting.sent) == -(-count // max(1, min(runner.CHUNK_FILES, count // 16)))  # 2 jobs
+        per_file[count] = sum(_Counting.sent) / count
+        found.close()
+    assert per_file[400] <= per_file[10] + 16  # its own path, whatever the run's length
+
+
+def test_tasks_carry_a_few_files_each_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLIMFIX_JOBS", "2")
+    paths = _projects(tmp_path, 100)
+    found = prefetch(Options(paths=paths, mode=Mode.CHECK, quiet=True))
+    try:
+        tasks: dict[int, list[int]] = {}
+        for k, (key, (future, index)) in enumerate(found.items()):
+            assert key == (Path(paths[k]), None)
+            tasks.setdefault(id(future), []).append(index)
+        # 100 files, 2 workers: tasks of 100 // 16 = 6 files (at most CHUNK_FILES), the last one shorter
+        assert [len(v) for v in tasks.values()] == [6] * 16 + [4]
+        assert all(v == list(range(len(v))) for v in tasks.values())
+        assert all(runner._prefetched(found, Path(p), None)[1].changed for p in paths) and not found
+    finally:
+        found.close()
 
 
 def test_a_worker_gets_the_runs_options_once(tmp_path: Path) -> None:

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from weakref import WeakKeyDictionary
@@ -333,7 +334,7 @@ class State(Record):
     """
 
     __slots__ = (
-        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_env_paths", "_plain",
+        *(_fields := ("workdir", "user", "shell", "env", "global_args", "escape")), "_env_paths", "_plain", "_hash",
     )
 
     def __init__(self, workdir: str | None = None, user: str | None = None, shell: tuple[str, ...] = DEFAULT_SHELL,
@@ -346,6 +347,19 @@ class State(Record):
         self.escape = escape
         self._env_paths: tuple[str, ...] | None = None
         self._plain: tuple | None = None
+        self._hash: int | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not State:
+            return NotImplemented
+        return self is other or self.plain == other.plain  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        """The hash of ``plain``, computed once: states key the kept effects (``_kept_effects``)."""
+        found = self._hash
+        if found is None:
+            found = self._hash = hash(self.plain)
+        return found
 
     @property
     def plain(self) -> tuple:
@@ -453,8 +467,9 @@ class Step(Record):
 
     ``effects`` is computed when first asked (``_kept_effects``, a pure function of the
     instruction and the state): most steps are only asked whether they read the build
-    context (``reads_context``, ``context_paths``), which a RUN answers from its mounts alone,
-    without the footprint of its commands.
+    context (``reads_context``, ``context_paths``), which a RUN answers from its mounts and a
+    COPY or ADD from its sources alone, without the footprint of its commands or the paths
+    it writes.
     """
 
     __slots__ = ("instr", "state", "_effects")
@@ -480,12 +495,15 @@ class Step(Record):
     @property
     def context_paths(self) -> tuple[str, ...] | None:
         """``effects.context_paths`` when the step reads the build context, else None."""
-        if self._effects is None and self.instr.name == "RUN":
-            found = _run_context(self.instr.sem)
-        else:
-            e = self.effects
-            found = e.context_paths if e.reads_context else None
-        return found
+        e = self._effects
+        if e is not None:
+            return e.context_paths if e.reads_context else None
+        kw = self.instr.name
+        if kw == "RUN":
+            return _run_context(self.instr.sem)
+        if kw in ("COPY", "ADD"):
+            return _copy_context(self.instr)
+        return None  # no other instruction reads the context (an ONBUILD trigger: in the child)
 
 
 def depends(a: Effects, b: Effects) -> bool:
@@ -605,7 +623,8 @@ def effects(instr: Instruction, state: State) -> Effects:
 
 
 def _kept_effects(instr: Instruction, state: State) -> Effects:
-    """``effects(instr, state)``, kept by ``(instr.text, instr.escape, state.plain)``.
+    """``effects(instr, state)``, kept by ``(instr.text, instr.escape, state)`` (a state is
+    equal to another and hashed by its ``plain`` form).
 
     The key is complete: an instruction's view (keyword, flags, value, here-documents, shell
     words) is a function of its own text and the escape character, and ``effects`` reads
@@ -616,16 +635,16 @@ def _kept_effects(instr: Instruction, state: State) -> Effects:
     text = instr.text
     if len(text) > _KEPT_TEXT:
         return effects(instr, state)
-    key = (text, instr.escape, state.plain)
+    key = (text, instr.escape, state)
     found = _KEPT.get(key)
     if found is None:
         found = _KEPT[key] = effects(instr, state)
         if len(_KEPT) > _KEPT_SIZE:
-            del _KEPT[next(iter(_KEPT))]  # the oldest
+            _KEPT.popitem(last=False)  # the oldest
     return found
 
 
-_KEPT: dict[tuple[str, str, tuple], Effects] = {}
+_KEPT: OrderedDict[tuple[str, str, State], Effects] = OrderedDict()
 _KEPT_SIZE = 2048
 _KEPT_TEXT = 4096
 
@@ -673,21 +692,10 @@ def _copy(instr: Instruction, state: State, flag_refs: frozenset[str]) -> Effect
     if len(sem.value) < 2:
         return Effects(kw, writes=PathSet.everything(), reads=PathSet.everything(), uses_vars=frozenset(refs),
                        unbounded=(f"{kw} without a destination",))
-    *sources, dest = sem.value
-    inline = {f"<<{d.name}" for d in instr.heredocs} | {f"<<-{d.name}" for d in instr.heredocs}
+    dest = sem.value[-1]
     source_from = sem.flag("from")
-    stages: tuple[str, ...] = ()
-    local: list[str] = []
-    for src in sources:
-        bare = src.replace('"', "").replace("'", "")
-        if src in inline or bare in inline:
-            continue
-        if kw == "ADD" and _is_remote(src):
-            continue
-        local.append(src)
-    if source_from is not None:
-        stages = ((source_from.value or "").lower(),)
-        local = []
+    stages = ((source_from.value or "").lower(),) if source_from is not None else ()
+    local = _copy_context(instr) or ()
     path = _resolve(dest, state)
     where = PathSet.of(path) if path else PathSet.everything()
     reads = where
@@ -700,6 +708,25 @@ def _copy(instr: Instruction, state: State, flag_refs: frozenset[str]) -> Effect
         stages=stages, uses_vars=frozenset(refs), uses_state=uses,
         unbounded=() if path else (f"the {kw} destination {dest} is not known",),
     )
+
+
+def _copy_context(instr: Instruction) -> tuple[str, ...] | None:
+    """The build-context sources of a COPY or ADD (not here-documents, URLs or ``--from``
+    sources; ``_copy``'s ``context_paths``), or None when it reads none."""
+    sem = instr.sem
+    if len(sem.value) < 2 or sem.flag("from") is not None:
+        return None
+    inline = {f"<<{d.name}" for d in instr.heredocs} | {f"<<-{d.name}" for d in instr.heredocs}
+    add = sem.keyword == "ADD"
+    local = []
+    for src in sem.value[:-1]:
+        bare = src.replace('"', "").replace("'", "")
+        if src in inline or bare in inline:
+            continue
+        if add and _is_remote(src):
+            continue
+        local.append(src)
+    return tuple(local) if local else None
 
 
 def _is_remote(src: str) -> bool:

@@ -63,8 +63,18 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
+    """The config file for ``start`` (a file or folder): the nearest in it or its parents.
+
+    Within a command-line run (``buildcontext.run_cache``) each folder is searched once: a
+    batch of files in one folder does not stat every parent folder again per file, twice.
+    """
+    from slimfix.buildcontext import kept
+
     folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
+    return kept(folder, ("config",), lambda: _find_config(folder.resolve()))
+
+
+def _find_config(folder: Path) -> Path | None:
     for candidate in (folder, *folder.parents):
         for name in NAMES:
             if (candidate / name).is_file():

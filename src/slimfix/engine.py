@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import enum
 import gc
+import sys
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -286,12 +288,15 @@ def locate(df: Dockerfile, d: Diagnostic) -> Diagnostic:
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
     """Apply the fixes whose edits overlap no earlier applied edit; return the text and them."""
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # the applied edits' spans, sorted
+    widest = 0  # the longest of them: a span starting further left than this ends too early
     applied: list[Fix] = []
     for fix in sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0)):
-        if any(_overlaps(e, t) for e in fix.edits for t in taken):
+        if any(_overlaps(e, taken[k]) for e in fix.edits for k in _near(taken, e, widest)):
             continue
-        taken.extend((e.start, e.end) for e in fix.edits)
+        for e in fix.edits:
+            insort(taken, (e.start, e.end))  # nearly always at the end: fixes come in order
+            widest = max(widest, e.end - e.start)
         applied.append(fix)
     edits = sorted((e for f in applied for e in f.edits), key=lambda e: (e.start, e.end), reverse=True)
     pieces: list[str] = []  # built back to front, then joined once: linear in the file's size
@@ -306,6 +311,14 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
         tail = e.start
     pieces.append(text[:tail])
     return "".join(reversed(pieces)), applied
+
+
+def _near(taken: list[tuple[int, int]], e: Edit, widest: int) -> range:
+    """Indices of the spans in ``taken`` that may overlap ``e``: those starting from
+    ``e.start - widest`` to ``e.end`` (one starting before ends before ``e``; one starting
+    after ``e.end`` starts after it).  Checking all taken spans made a file's fixes cost the
+    square of their number."""
+    return range(bisect_left(taken, (e.start - widest, -1)), bisect_right(taken, (e.end, sys.maxsize)))
 
 
 def _overlaps(e: Edit, span: tuple[int, int]) -> bool:

@@ -97,11 +97,13 @@ def _codes(spec: str | None) -> frozenset[str]:
 def scan(df: Dockerfile) -> Pragmas:
     prag = Pragmas()
     for instr in df.instructions:
-        start, _ = df.span(instr)
-        pos = start
+        leading = instr.leading
+        if not any(line.text.lstrip().startswith("#") for line in leading):
+            continue  # most instructions: no comment above, nothing to read (and no span to find)
+        pos, _ = df.span(instr)
         # only the comment block directly above the instruction counts
         block: list[tuple[str, int]] = []
-        for line in instr.leading:
+        for line in leading:
             text = line.text.strip()
             if text.startswith("#") and "skip-file" in text and _SLIMFIX.match(text):
                 prag.skip_file = True

@@ -219,7 +219,7 @@ def prefetch(options: Options) -> _Prefetched | None:
             todo[(path, None)] = None
     if len(todo) < PARALLEL_MIN_FILES:
         return None
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from slimfix.engine import transforms
 
@@ -230,11 +230,21 @@ def prefetch(options: Options) -> _Prefetched | None:
     # sent with every task, they made a run's pickling grow with the square of its files)
     shared = options.without_paths()
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_pool_worker, initargs=(keep, shared))
-    return _Prefetched(pool, {key: pool.submit(_fix_in_worker, *key) for key in todo})
+    keys = list(todo)
+    size = max(1, min(CHUNK_FILES, len(keys) // (jobs * 8)))  # ~8 tasks per worker at least: balanced to the end
+    futures: dict[tuple[Path, Path | None], tuple[Future, int]] = {}
+    for k in range(0, len(keys), size):
+        part = keys[k : k + size]
+        future = pool.submit(_fix_chunk_in_worker, part)
+        futures.update((key, (future, i)) for i, key in enumerate(part))
+    return _Prefetched(pool, futures)
+
+
+CHUNK_FILES = 8  # files per pool task at most: each task and result is a round trip through the parent
 
 
 class _Prefetched(dict):
-    """The pool's futures by (path, context); ``close`` when the run is over."""
+    """(future, index in its task's results) by (path, context); ``close`` when the run is over."""
 
     def __init__(self, pool, futures: dict) -> None:  # noqa: ANN001 - a ProcessPoolExecutor
         super().__init__(futures)
@@ -275,12 +285,18 @@ def _fix_in_worker(path: Path, context: Path | None) -> tuple[Settings, FixResul
         return None  # redone in-process by ``run``
 
 
+def _fix_chunk_in_worker(keys: list[tuple[Path, Path | None]]) -> list:
+    """``_fix_in_worker`` for each (path, context) of a task, in order."""
+    return [_fix_in_worker(*key) for key in keys]
+
+
 def _prefetched(prefetched: dict | None, path: Path, context: Path | None) -> tuple[Settings, FixResult | None, dict | None] | None:
-    future = prefetched.pop((path, context), None) if prefetched else None
-    if future is None:
+    found = prefetched.pop((path, context), None) if prefetched else None
+    if found is None:
         return None
+    future, index = found
     try:
-        return future.result()
+        return future.result()[index]
     except Exception:  # the pool broke or a result did not pickle: compute it here instead
         return None
 

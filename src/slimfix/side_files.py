@@ -46,6 +46,7 @@ class SideFiles:
     def __init__(self) -> None:
         self.groups: dict[Path, _Group] = {}
         self.done: dict[Path, tuple[Settings, tuple[str, ...], bool]] = {}  # settings, texts, SF001 reported
+        self._real: dict[Path, Path] = {}  # path -> path.resolve(), for the contexts and ignore files
 
     def add(self, path: Path, settings: Settings, result: FixResult, needs: Mapping[str, Needs] | None = None) -> None:
         """A Dockerfile the runner read and fixed, with the settings (and context) it used.
@@ -94,10 +95,17 @@ class SideFiles:
 
     def _group(self, context: Path, dockerfile: Path) -> _Group:
         target = ignore_file_for(context, dockerfile)
-        group = self.groups.setdefault(target.resolve(), _Group(context, target))
-        if group.context.resolve() != context.resolve():
+        group = self.groups.setdefault(self._resolved(target), _Group(context, target))
+        if self._resolved(group.context) != self._resolved(context):
             group.blocked.append(f"{target} serves builds with two contexts ({group.context} and {context})")
         return group
+
+    def _resolved(self, path: Path) -> Path:
+        """``path.resolve()``, once per path for the run (a batch shares one context)."""
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = path.resolve()
+        return found
 
     def flush(self, options: Options, report: Report, out: TextIO, err: TextIO) -> None:
         from slimfix.runner import Mode

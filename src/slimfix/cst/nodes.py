@@ -555,12 +555,10 @@ class Stage:
 
 
 def _close(stages: list[Stage], current: list[Instruction]) -> None:
-    index = len(stages) if current and current[0].name == "FROM" else -1
-    if index == -1:
-        # Instructions before the first FROM (ARG, comments): a stage of their own, index -1.
-        stages.append(Stage(-1, tuple(current)))
-    else:
-        index = sum(1 for s in stages if s.index >= 0)
-        stages.append(Stage(index, tuple(current)))
+    if current and current[0].name == "FROM":  # counted from 0; only the first group can lack a FROM
+        index = len(stages) - (1 if stages and stages[0].index < 0 else 0)
+    else:  # instructions before the first FROM (ARG, comments): a stage of their own, index -1
+        index = -1
+    stages.append(Stage(index, tuple(current)))
     current.clear()
 
