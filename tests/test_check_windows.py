@@ -169,3 +169,19 @@ def test_a_parsed_large_file_keeps_no_views_until_checked() -> None:
     assert script(run) == script(small.instructions[1]) and "_script" not in run.__dict__ and run._sem is None
     check_tree(large, Settings())  # each window's views are let go after it
     assert not any(i.keeps_views or i._sem is not None for i in large.instructions)
+
+
+def test_a_window_at_a_time_reads_each_shell_view_about_once(monkeypatch, tmp_path) -> None:
+    """Counted, not timed: a check that reads the whole file (SF001's context needs, the apt
+    marks of the stage chains) would read the views of the other windows' RUNs again, as they
+    are not kept; SF001 reads the file a window at a time, the marks a stage at a time."""
+    from slimfix import shell
+
+    text = "".join(_joined(_generated(100), 100))
+    computed: list[int] = []
+    real = shell._script
+    monkeypatch.setattr(shell, "_script", lambda instr, sem: computed.append(id(instr)) or real(instr, sem))
+    monkeypatch.setattr(engine, "WINDOW", 300)
+    check_tree(parse(text), Settings(context=tmp_path))
+    assert len(set(computed)) > 1500
+    assert len(computed) < 1.1 * len(set(computed))
