@@ -23,8 +23,11 @@ API (stable; other transforms import it)::
     descendant_stages(df, stage)         # the stages built FROM it, directly or not
     position(df, instr)                  # its index in its stage
 
-The per-tree answers (``stage_steps``, the stage links) are computed once per tree and kept
-while the tree lives: rules ask them for every instruction, and must not re-scan the file.
+The per-tree answers (every stage's start State, the stage links) are computed once per tree
+and kept while the tree lives: rules ask them for every instruction, and must not re-scan the
+file.  A stage's ``stage_steps`` are kept while its instructions keep their views
+(``Instruction.keep_views``): a large file is checked a window of stages at a time, and
+``forget(df, stages)`` lets a window's Steps go.
 
 ``State`` is what is in force before an instruction: ``workdir`` (absolute, ``None`` when it
 is the base image's, which slimfix cannot see), ``user`` (``None``: the base image's),
