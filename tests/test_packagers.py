@@ -114,3 +114,20 @@ def test_chain_index_belongs_to_its_tree() -> None:
     del old
     gc.collect()
     assert gone() is None  # the index does not keep its tree alive, and goes with it
+
+
+def test_chain_marks_are_listed_only_for_the_stages_a_question_reaches(monkeypatch) -> None:
+    """A large file is checked a window of stages at a time: answering for one RUN must not
+    read the shell view of every RUN of the file (it used to list every stage's marks)."""
+    from slimfix import packagers
+
+    unrelated = "".join(f"FROM x AS s{k}\nRUN apt-get update && apt-get install -y a{k}\n" for k in range(50))
+    df = parse(unrelated + "FROM x AS a\nRUN apt-get update\nFROM a AS b\nRUN apt-get install -y c\nFROM b\nRUN true\n")
+    read: list[str] = []
+    real = packagers.script
+    monkeypatch.setattr(packagers, "script", lambda instr, *a: read.append(instr.text) or real(instr, *a))
+    ins = df.instructions
+    assert packagers.earlier_apt_update(df, ins[-3]) == 102  # b's install: the update in a
+    assert packagers.later_apt_install_without_update(df, ins[-5]) == 104  # a's update: b's install
+    # b's own RUN, then a's (its parent); b and the last stage are built FROM named stages
+    assert sorted(set(read)) == sorted({ins[-5].text, ins[-3].text, ins[-1].text})

@@ -23,8 +23,11 @@ API (stable; other transforms import it)::
     descendant_stages(df, stage)         # the stages built FROM it, directly or not
     position(df, instr)                  # its index in its stage
 
-The per-tree answers (``stage_steps``, the stage links) are computed once per tree and kept
-while the tree lives: rules ask them for every instruction, and must not re-scan the file.
+The per-tree answers (every stage's start State, the stage links) are computed once per tree
+and kept while the tree lives: rules ask them for every instruction, and must not re-scan the
+file.  A stage's ``stage_steps`` are kept while its instructions keep their views
+(``Instruction.keep_views``): a large file is checked a window of stages at a time, and
+``forget(df, stages)`` lets a window's Steps go.
 
 ``State`` is what is in force before an instruction: ``workdir`` (absolute, ``None`` when it
 is the base image's, which slimfix cannot see), ``user`` (``None``: the base image's),
@@ -498,10 +501,9 @@ class Step(Record):
         e = self._effects
         if e is not None:
             return e.context_paths if e.reads_context else None
-        sem = self.instr.sem
-        kw = sem.keyword
+        kw = self.instr.name
         if kw == "RUN":
-            return _run_context(sem)
+            return _run_context(self.instr.sem)
         if kw in ("COPY", "ADD"):
             return _copy_context(self.instr)
         return None  # no other instruction reads the context (an ONBUILD trigger: in the child)
@@ -808,12 +810,11 @@ def _mount_options(value: str) -> dict[str, str]:
 
 
 class _Links:
-    __slots__ = ("children", "parent", "position")
+    __slots__ = ("children", "parent")
 
-    def __init__(self, parent: dict[int, Stage], children: dict[int, list[Stage]], position: dict[int, int]) -> None:
+    def __init__(self, parent: dict[int, Stage], children: dict[int, list[Stage]]) -> None:
         self.parent = parent  # id(stage) -> the stage it is built FROM
         self.children = children  # id(stage) -> the stages built FROM it, in file order
-        self.position = position  # id(instr) -> its index in its stage
 
 
 _LINKS: WeakKeyDictionary[Dockerfile, _Links] = WeakKeyDictionary()  # a tree is immutable
@@ -825,9 +826,7 @@ def _links(df: Dockerfile) -> _Links:
         first: dict[str | None, Stage] = {}  # stage name -> the first stage of that name
         parent: dict[int, Stage] = {}
         children: dict[int, list[Stage]] = {}
-        position: dict[int, int] = {}
         for stage in df.stages:
-            position.update((id(instr), k) for k, instr in enumerate(stage.instructions))
             if stage.index < 0:
                 continue
             found = first.get((stage.base or "").lower())
@@ -836,7 +835,7 @@ def _links(df: Dockerfile) -> _Links:
                 children.setdefault(id(found), []).append(stage)
             if stage.name is not None:
                 first.setdefault(stage.name, stage)
-        links = _LINKS[df] = _Links(parent, children, position)
+        links = _LINKS[df] = _Links(parent, children)
     return links
 
 
@@ -860,16 +859,21 @@ def descendant_stages(df: Dockerfile, stage: Stage) -> list[Stage]:
 
 def position(df: Dockerfile, instr: Instruction) -> int:
     """The index of ``instr`` in its stage's instructions."""
-    return _links(df).position[id(instr)]
+    return df.place(instr)
 
 
 # ---- state through a stage --------------------------------------------------------------
 
 
+_ADVANCES = frozenset(["ENV", "ARG", "WORKDIR", "USER", "SHELL"])
+
+
 def advance(instr: Instruction, state: State) -> State:
     """The State in force after ``instr``."""
+    kw = instr.name
+    if kw not in _ADVANCES:
+        return state
     sem = instr.sem
-    kw = sem.keyword
     env = state.values
     esc = instr.escape
     if kw == "ENV":
@@ -901,42 +905,69 @@ def advance(instr: Instruction, state: State) -> State:
 
 def initial_state(df: Dockerfile, stage: Stage) -> State:
     """The State a stage starts with: global ARGs, and a parent stage's ENV, WORKDIR, USER, SHELL."""
-    return _analyse(df)[0][id(stage)]
+    return _analysis(df).starts[id(stage)]
 
 
 def stage_steps(df: Dockerfile, stage: Stage) -> tuple[Step, ...]:
-    """Every instruction of ``stage`` with the State before it and its Effects."""
-    return _analyse(df)[1][id(stage)]
+    """Every instruction of ``stage`` with the State before it and its Effects.
+
+    Kept per tree while the stage's instructions keep their views (``Instruction.keep_views``):
+    the transforms of a pass share them.
+    """
+    found = _analysis(df)
+    steps = found.steps.get(id(stage))
+    if steps is None:
+        state = found.starts[id(stage)]
+        out = []
+        for instr in stage.instructions:
+            out.append(Step(instr, state))
+            state = advance(instr, state)  # a FROM changes nothing
+        steps = tuple(out)
+        if not stage.instructions or stage.instructions[0].keeps_views:
+            found.steps[id(stage)] = steps
+    return steps
 
 
-_ANALYSED: WeakKeyDictionary[Dockerfile, tuple[dict[int, State], dict[int, tuple[Step, ...]]]] = WeakKeyDictionary()
+def forget(df: Dockerfile, stages: Iterable[Stage]) -> None:
+    """Let the Steps of ``stages`` go (their instructions no longer keep their views)."""
+    found = _ANALYSED.get(df)
+    if found is not None:
+        for stage in stages:
+            found.steps.pop(id(stage), None)
 
 
-def _analyse(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Step, ...]]]:
-    """Every stage's start State and Steps, computed once per tree (the transforms of a pass
-    share them) and dropped with the tree."""
+class _Analysis:
+    __slots__ = ("starts", "steps")
+
+    def __init__(self, starts: dict[int, State]) -> None:
+        self.starts = starts  # id(stage) -> the State it starts with
+        self.steps: dict[int, tuple[Step, ...]] = {}  # id(stage) -> its Steps, while kept
+
+
+_ANALYSED: WeakKeyDictionary[Dockerfile, _Analysis] = WeakKeyDictionary()
+
+
+def _analysis(df: Dockerfile) -> _Analysis:
+    """Every stage's start State, computed once per tree (the transforms of a pass share them)
+    and dropped with the tree."""
     found = _ANALYSED.get(df)
     if found is None:
-        found = _ANALYSED[df] = _analyse_tree(df)
+        found = _ANALYSED[df] = _Analysis(_starts(df))
     return found
 
 
-def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Step, ...]]]:
+def _starts(df: Dockerfile) -> dict[int, State]:
     escape = df.escape
     starts: dict[int, State] = {}
-    out: dict[int, tuple[Step, ...]] = {}
     global_args: tuple[Var, ...] = ()
     finals: dict[str, State] = {}
     by_index: dict[str, State] = {}
     for stage in df.stages:
         if stage.index < 0:
-            state = State(escape=escape)
-            steps = []
+            state = starts[id(stage)] = State(escape=escape)
             for instr in stage.instructions:
-                steps.append(Step(instr, state))
                 state = advance(instr, state)
             global_args = state.env
-            starts[id(stage)], out[id(stage)] = State(escape=escape), tuple(steps)
             continue
         base = stage.base or ""
         base_value = expand(base, {v.name: v.value for v in global_args}, escape)
@@ -952,18 +983,12 @@ def _analyse_tree(df: Dockerfile) -> tuple[dict[int, State], dict[int, tuple[Ste
         else:
             state = State(global_args=global_args, escape=escape)
         starts[id(stage)] = state
-        steps = []
         for instr in stage.instructions:
-            if instr.sem.keyword == "FROM":
-                steps.append(Step(instr, state))
-                continue
-            steps.append(Step(instr, state))
             state = advance(instr, state)
-        out[id(stage)] = tuple(steps)
         if stage.name:
             finals[stage.name] = state
         by_index[str(stage.index)] = state
-    return starts, out
+    return starts
 
 
 __all__ = [
@@ -982,6 +1007,7 @@ __all__ = [
     "descendant_stages",
     "effects",
     "expand",
+    "forget",
     "initial_state",
     "parent_stage",
     "position",

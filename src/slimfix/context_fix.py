@@ -28,6 +28,7 @@ from slimfix import installs
 from slimfix.analysis import State, expand, stage_steps
 from slimfix.buildcontext import Proposal, context_size, kept, propose, render
 from slimfix.cst import Dockerfile, Instruction, parse
+from slimfix.cst.nodes import Stage
 from slimfix.cst.record import Frozen
 from slimfix.cst.record import init_field as _set
 from slimfix.dockerignore import DockerignoreError, Matcher, find_ignore_file, go_clean, parse_dockerignore
@@ -146,9 +147,10 @@ class SideChange(Frozen):
 # ---- what a Dockerfile needs -----------------------------------------------------------------
 
 
-def needs_of(df: Dockerfile | str, context_dir: Path | None = None) -> Needs:
+def needs_of(df: Dockerfile | str, context_dir: Path | None = None, scan: NeedsScan | None = None) -> Needs:
     """The context paths ``df`` (a tree, or a text parsed here if need be) reads; ``context_dir``
-    lets installs be followed into copied files.
+    lets installs be followed into copied files; ``scan``: a NeedsScan of every stage of ``df``,
+    if the caller has one.
 
     With ``context_dir``, within ``run_cache`` the answer is kept per text: the check computes it
     for every text it sees, and the run's ignore-file plan asks again for the same texts.  The
@@ -160,7 +162,7 @@ def needs_of(df: Dockerfile | str, context_dir: Path | None = None) -> Needs:
     text = df if isinstance(df, str) else df.code
     found = known.get(text)
     if found is None:
-        found = _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
+        found = scan.needs() if scan is not None else _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
         if len(text) <= _KEEP_TEXT:  # a huge file is one file: not worth another copy of its text
             known[text] = found
     return found
@@ -172,55 +174,83 @@ def kept_needs(context_dir: Path) -> dict[str, Needs]:
 
 
 def _needs_of(df: Dockerfile, context_dir: Path | None) -> Needs:
-    paths: list[str] = []
-    unknown: list[str] = []
-    unbounded: list[str] = []
-    node = git = whole = docker = False
-    copied: dict[str, tuple[str | None, ...]] = {}  # stage -> image folders holding the whole context
-    for stage in df.stages:
-        base = (stage.base or "").lower()
-        dests: list[str | None] = list(copied.get(base, ())) if stage.from_ is not None else []
-        for step in stage_steps(df, stage):
-            instr, state = step.instr, step.state
-            keyword = instr.sem.keyword
-            if keyword == "ONBUILD":
-                continue  # runs in the child build, with the child's context
-            here: list[str | None] = []  # where this instruction puts the whole context
-            for raw in step.context_paths or ():
-                value = expand(raw, state.values, instr.escape)
-                if value is None:
-                    unknown.append(f"line {_line(df, instr)}: {keyword} source {raw} holds a variable")
+    scan = NeedsScan(df, context_dir)
+    scan.add(df.stages)
+    return scan.needs()
+
+
+class NeedsScan:
+    """``_needs_of`` read a run of stages at a time, in order (``add``): SF001 reads a large
+    file a window of stages at a time, as the engine checks it.  Also finds ``first_reader``."""
+
+    def __init__(self, df: Dockerfile, context_dir: Path | None) -> None:
+        self.df = df
+        self.context_dir = context_dir
+        self.paths: list[str] = []
+        self.unknown: list[str] = []
+        self.unbounded: list[str] = []
+        self.node = self.git = self.whole = self.docker = False
+        self.copied: dict[str, tuple[str | None, ...]] = {}  # stage -> image folders holding the whole context
+        self.reader: Instruction | None = None  # the first instruction that reads the context
+        self.whole_reader: Instruction | None = None  # the first that sends the whole context
+
+    def add(self, stages: Iterable[Stage]) -> None:
+        df, context_dir, paths, unknown, unbounded = self.df, self.context_dir, self.paths, self.unknown, self.unbounded
+        for stage in stages:
+            base = (stage.base or "").lower()
+            dests: list[str | None] = list(self.copied.get(base, ())) if stage.from_ is not None else []
+            for step in stage_steps(df, stage):
+                instr, state = step.instr, step.state
+                keyword = instr.name
+                if keyword == "ONBUILD":
+                    continue  # runs in the child build, with the child's context
+                here: list[str | None] = []  # where this instruction puts the whole context
+                context_paths = step.context_paths
+                if context_paths is not None and self.reader is None:
+                    self.reader = instr
+                for raw in context_paths or ():
+                    value = expand(raw, state.values, instr.escape)
+                    if value is None:
+                        unknown.append(f"line {_line(df, instr)}: {keyword} source {raw} holds a variable")
+                        continue
+                    path = go_clean(value).lstrip("/")
+                    if path in ("", "."):
+                        self.whole = True
+                        self.whole_reader = self.whole_reader or instr
+                        here.append(_whole_dest(instr, state))
+                    else:
+                        paths.append(path)
+                if keyword != "RUN":
+                    dests.extend(here)
                     continue
-                path = go_clean(value).lstrip("/")
-                if path in ("", "."):
-                    whole = True
-                    here.append(_whole_dest(instr, state))
-                else:
-                    paths.append(path)
-            if keyword != "RUN":
-                dests.extend(here)
-                continue
-            seen = dests + here  # a bind mount lasts for its RUN only
-            line = instr.sem.line
-            # every match holds "git" or "go": without them the pattern need not even be compiled
-            git = git or (("git" in line or "go" in line) and re.search(_READS_VCS, line) is not None)
-            docker = docker or _names_dockerfiles(line)
-            found = _installs(instr)
-            if found is None:
-                if seen:
-                    unbounded.append(f"line {_line(df, instr)}: a RUN slimfix cannot read")
-                continue
-            for install in found:
-                node = node or (install.tool in _NODE_TOOLS and install.project)
-                if seen and install.project:
-                    where = f"line {_line(df, instr)}: `{install.text}`"
-                    _follow(install, state.workdir, seen, context_dir, paths, unbounded, where)
-        for key in (stage.name, str(stage.index)):
-            if key:
-                copied[key] = tuple(dests)
-    return Needs(
-        tuple(sorted(set(paths))), whole, node, git, docker, tuple(dict.fromkeys(unbounded)), tuple(dict.fromkeys(unknown))
-    )
+                seen = dests + here  # a bind mount lasts for its RUN only
+                line = instr.sem.line
+                # every match holds "git" or "go": without them the pattern need not even be compiled
+                self.git = self.git or (("git" in line or "go" in line) and re.search(_READS_VCS, line) is not None)
+                self.docker = self.docker or _names_dockerfiles(line)
+                found = _installs(instr)
+                if found is None:
+                    if seen:
+                        unbounded.append(f"line {_line(df, instr)}: a RUN slimfix cannot read")
+                    continue
+                for install in found:
+                    self.node = self.node or (install.tool in _NODE_TOOLS and install.project)
+                    if seen and install.project:
+                        where = f"line {_line(df, instr)}: `{install.text}`"
+                        _follow(install, state.workdir, seen, context_dir, paths, unbounded, where)
+            for key in (stage.name, str(stage.index)):
+                if key:
+                    self.copied[key] = tuple(dests)
+
+    def needs(self) -> Needs:
+        return Needs(
+            tuple(sorted(set(self.paths))), self.whole, self.node, self.git, self.docker,
+            tuple(dict.fromkeys(self.unbounded)), tuple(dict.fromkeys(self.unknown)),
+        )
+
+    def first_reader(self) -> Instruction | None:
+        """``first_reader(df)`` of the stages added so far."""
+        return self.whole_reader or self.reader
 
 
 def _names_dockerfiles(line: str) -> bool:
@@ -240,7 +270,7 @@ def first_reader(df: Dockerfile) -> Instruction | None:
     for stage in df.stages:
         for step in stage_steps(df, stage):
             paths = step.context_paths
-            if paths is None or step.instr.sem.keyword == "ONBUILD":
+            if paths is None or step.instr.name == "ONBUILD":
                 continue
             first = first or step.instr
             for raw in paths:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from slimfix.cst import Dockerfile, Instruction, parse
+from slimfix.cst.nodes import VIEWS_KEPT, Stage
 from slimfix.cst.record import Frozen
 from slimfix.cst.record import init_field as _set
 from slimfix.errors import VerificationError
@@ -135,15 +136,42 @@ class Settings(Frozen):
 
 
 class Context:
-    """What a transform sees: the tree, the settings, and helpers to build diagnostics."""
+    """What a transform sees: the tree, the settings, and helpers to build diagnostics.
 
-    __slots__ = ("df", "settings", "path", "code")
+    ``stages`` (and ``instructions``) are what this call checks: the whole file, or a window of
+    its stages when ``check_tree`` cuts a large file into windows (``window``: their positions
+    in ``df.stages``).  Lookups across stages still see the whole tree (``df``).  ``carry`` is a
+    dict the module keeps from one window to the next of a pass (what it learnt about earlier
+    stages); ``last`` is true in the last window, where a check of the whole file runs once.
+    """
 
-    def __init__(self, df: Dockerfile, settings: Settings, path: Path | None = None, code: str = "") -> None:
+    __slots__ = ("df", "settings", "path", "code", "window", "carry")
+
+    def __init__(
+        self, df: Dockerfile, settings: Settings, path: Path | None = None, code: str = "",
+        window: range | None = None, carry: dict | None = None,
+    ) -> None:
         self.df = df
         self.settings = settings
         self.path = path
         self.code = code
+        self.window = range(len(df.stages)) if window is None else window
+        self.carry = {} if carry is None else carry
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        stages, window = self.df.stages, self.window
+        return stages if len(window) == len(stages) else stages[window.start : window.stop]
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        if len(self.window) == len(self.df.stages):
+            return self.df.instructions
+        return tuple([instr for stage in self.stages for instr in stage.instructions])
+
+    @property
+    def last(self) -> bool:
+        return self.window.stop == len(self.df.stages)
 
     def diagnostic(
         self,
@@ -189,24 +217,67 @@ def transforms():
     return load_all()
 
 
+# A file of more instructions than this is checked a window of stages at a time (see check_tree).
+WINDOW = VIEWS_KEPT
+
+
 def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> list[Diagnostic]:
-    """One pass of every enabled transform over a parsed file, suppressions applied."""
-    from slimfix import pragmas
+    """One pass of every enabled transform over a parsed file, suppressions applied.
+
+    Every transform asks for the same views of an instruction (shell words, semantics, the
+    dependency analysis); they are kept on it while the transforms run, so each is computed
+    once.  For a large file, keeping them for every instruction at once would take several
+    times the file's size: the stages are cut into windows of about ``WINDOW`` instructions,
+    every transform checks the first window, then the next..., and each window's views are let
+    go when it is done.  A file up to ``WINDOW`` instructions is one window.
+    """
+    from slimfix import analysis, pragmas
 
     prag = pragmas.scan(df)
     if prag.skip_file:
         return []
+    modules = [m for m in transforms() if settings.enabled(m.CODE)]
+    carry: dict[str, dict] = {m.CODE: {} for m in modules}
+    windows = _windows(df.stages, WINDOW)
+    # A large file's instructions keep no views once parsed (cst.nodes.VIEWS_KEPT): each window's
+    # are let go after it, even when the file is one window (one long stage).
+    release = len(windows) > 1 or not all(instr.keeps_views for instr in df.instructions[:1])
+    if len(windows) > 1:
+        _keep_views(df.instructions, False)
     found: list[Diagnostic] = []
-    for module in transforms():
-        if not settings.enabled(module.CODE):
-            continue
-        ctx = Context(df, settings, path, module.CODE)
-        found.extend(module.check(ctx))
+    for window in windows:
+        stages = df.stages[window.start : window.stop]
+        instructions = [instr for stage in stages for instr in stage.instructions]
+        _keep_views(instructions, True)
+        for module in modules:
+            found.extend(module.check(Context(df, settings, path, module.CODE, window, carry[module.CODE])))
+        if release:
+            _keep_views(instructions, False)
+            analysis.forget(df, stages)
     kept = [d for d in found if not prag.suppressed(d)]
     if settings.enabled(pragmas.CODE):
         kept.extend(prag.unused(df))
     kept.sort(key=lambda d: (d.start, d.code))
     return [locate(df, d) for d in kept]
+
+
+def _keep_views(instructions: Iterable[Instruction], keep: bool) -> None:
+    for instr in instructions:
+        instr.keep_views(keep)
+
+
+def _windows(stages: tuple[Stage, ...], size: int) -> list[range]:
+    """Consecutive runs of whole stages of about ``size`` instructions (one at least)."""
+    windows: list[range] = []
+    start = count = 0
+    for k, stage in enumerate(stages):
+        count += len(stage.instructions)
+        if count >= size:
+            windows.append(range(start, k + 1))
+            start, count = k + 1, 0
+    if start < len(stages) or not windows:
+        windows.append(range(start, len(stages)))
+    return windows
 
 
 def locate(df: Dockerfile, d: Diagnostic) -> Diagnostic:
@@ -311,7 +382,7 @@ def fix_text(text: str, settings: Settings | None = None, path: Path | None = No
 
 def _fix_text(text: str, settings: Settings, path: Path | None) -> FixResult:
     df = parse(text)
-    if df.code != text:
+    if not df.same_code(text):
         raise VerificationError("the parser lost bytes of this file; refusing to rewrite it")
     current = text
     applied: list[Diagnostic] = []
@@ -330,7 +401,7 @@ def _fix_text(text: str, settings: Settings, path: Path | None) -> FixResult:
         except Exception as exc:  # a fix produced text that does not parse: a slimfix bug
             codes = ", ".join(sorted({d.code for d in fixed}))
             raise VerificationError(f"a fix by {codes} produced an unparsable file ({exc}); nothing written") from None
-        if df.code != out:
+        if not df.same_code(out):
             raise VerificationError("a rewrite does not round-trip; nothing written")
         applied.extend(fixed)
         current = out

@@ -432,7 +432,7 @@ class _Chains:
             self.env[id(stage)], self.env_names[id(stage)] = first, frozenset(env_names)
             self.users[id(stage)] = (at, users)
         self.memo: dict[tuple, object] = {}
-        self.marks: dict[int, dict[object, list[int]]] | None = None  # filled on first use
+        self.marks: dict[int, dict[object, list[int]]] = {}  # id(stage) -> its marks, on first use
 
     def _inherited(self, df: Dockerfile, stage, key: tuple, own, default):
         """``own(s)`` of the nearest stage ``s`` up the FROM links of ``stage`` (``stage`` left
@@ -471,38 +471,37 @@ class _Chains:
             return users[k - 1]
         return self._inherited(df, stage, ("user",), lambda s: self.users[id(s)][1][-1] if self.users[id(s)][1] else None, "root")
 
-    def _marks(self, df: Dockerfile) -> dict[int, dict[object, list[int]]]:
-        """Per stage, the positions of the RUNs that update apt's lists (by kind, RUN or
-        ONBUILD), install with apt on stale lists (by kind), or remove the docker-clean hook."""
-        if self.marks is None:
-            self.marks = {}
-            for stage in df.stages:
-                marks: dict[object, list[int]] = {}
-                for k, other in enumerate(stage.instructions):
-                    if other.sem.command.keyword != "RUN" or (scr := script(other)) is None:
-                        continue
-                    apt = [c for c in calls(scr) if c.tool == "apt"]
-                    if any(c.action == "update" for c in apt):
-                        marks.setdefault(("update", other.name), []).append(k)
-                    if any(c.installs or c.action in _UPGRADES for c in apt) and not updates_first(apt):
-                        marks.setdefault(("stale", other.name), []).append(k)
-                    if any(removes(c, DOCKER_CLEAN) for c in scr.commands):
-                        marks.setdefault("hook", []).append(k)
-                self.marks[id(stage)] = marks
-        return self.marks
+    def _marks(self, stage) -> dict[object, list[int]]:
+        """The positions of the stage's RUNs that update apt's lists (by kind, RUN or ONBUILD),
+        install with apt on stale lists (by kind), or remove the docker-clean hook.  Listed
+        when first asked for that stage: a large file is checked a window of stages at a time,
+        and the shell views of the other stages' RUNs are not kept meanwhile."""
+        marks = self.marks.get(id(stage))
+        if marks is None:
+            marks = self.marks[id(stage)] = {}
+            for k, other in enumerate(stage.instructions):
+                if other.name not in ("RUN", "ONBUILD") or other.sem.command.keyword != "RUN" or (scr := script(other)) is None:
+                    continue
+                apt = [c for c in calls(scr) if c.tool == "apt"]
+                if any(c.action == "update" for c in apt):
+                    marks.setdefault(("update", other.name), []).append(k)
+                if any(c.installs or c.action in _UPGRADES for c in apt) and not updates_first(apt):
+                    marks.setdefault(("stale", other.name), []).append(k)
+                if any(removes(c, DOCKER_CLEAN) for c in scr.commands):
+                    marks.setdefault("hook", []).append(k)
+        return marks
 
     def earlier(self, df: Dockerfile, instr: Instruction, mark: object, inclusive: bool) -> Instruction | None:
         """The last instruction with ``mark`` before ``instr`` (or at it) in its stage chain."""
-        marks = self._marks(df)
         stage = df.stage_of(instr)
-        own = marks[id(stage)].get(mark, [])
+        own = self._marks(stage).get(mark, [])
         pos = position(df, instr)
         k = bisect_right(own, pos) if inclusive else bisect_left(own, pos)
         if k:
             return stage.instructions[own[k - 1]]
 
         def last(s):
-            found = marks[id(s)].get(mark)
+            found = self._marks(s).get(mark)
             return s.instructions[found[-1]] if found else None
 
         return self._inherited(df, stage, ("earlier", mark), last, None)
@@ -510,33 +509,34 @@ class _Chains:
     def later_stale(self, df: Dockerfile, instr: Instruction) -> Instruction | None:
         """The first RUN of ``instr``'s kind after it, in its stage and then in the stages built
         FROM it (directly or not, in file order), that installs with apt on stale lists."""
-        marks = self._marks(df)
         mark = ("stale", instr.name)
         stage = df.stage_of(instr)
-        own = marks[id(stage)].get(mark, [])
+        own = self._marks(stage).get(mark, [])
         k = bisect_right(own, position(df, instr))
         if k < len(own):
             return stage.instructions[own[k]]
         key = ("later", mark)
         if key not in self.memo:
-            self.memo[key] = self._descendants_stale(df, marks, mark)
+            self.memo[key] = self._descendants_stale(df, mark)
         return self.memo[key].get(id(stage))
 
-    @staticmethod
-    def _descendants_stale(df: Dockerfile, marks, mark) -> dict[int, Instruction]:
+    def _descendants_stale(self, df: Dockerfile, mark) -> dict[int, Instruction]:
         """For each named stage: the first marked RUN in the earliest later stage whose FROM
         names it, or names such a stage, and so on.  One pass from the last stage back: a
         stage's answer is the best one among the later stages built FROM its name."""
         best: dict[str, tuple[int, Instruction]] = {}  # FROM name -> (stage index, its RUN)
         found: dict[int, Instruction] = {}
+        names = {stage.name for stage in df.stages if stage.name}
         for stage in reversed(df.stages):
             mine = best.get(stage.name) if stage.name else None
             if mine is not None:
                 found[id(stage)] = mine[1]
-            own = marks[id(stage)].get(mark)
+            base = (stage.base or "").lower()
+            if base not in names:
+                continue  # best[base] is only read for a stage of that name
+            own = self._marks(stage).get(mark)
             if own:
                 mine = (stage.index, stage.instructions[own[0]])
-            base = (stage.base or "").lower()
             if mine is not None and (base not in best or mine[0] < best[base][0]):
                 best[base] = mine
         return found

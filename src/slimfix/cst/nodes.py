@@ -14,6 +14,7 @@ comment or empty lines BuildKit skips inside the instruction, and the next line'
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -171,10 +172,12 @@ class Instruction(Node):
 
     ``parts`` hold everything after the keyword on the logical line: plain text pieces and
     ``Continuation`` nodes.  ``escape`` is the escape character in force for the file.
-    ``__dict__`` stays available for per-instruction views other modules memoise.
+    ``__dict__`` stays available for per-instruction views other modules memoise (as ``sem``
+    is kept in ``_sem``); ``keep_views(False)`` lets them go and keeps none until
+    ``keep_views(True)``.  ``name`` is the keyword in upper case, as BuildKit reads it.
     """
 
-    __slots__ = ("__dict__", "_sem", "escape", "heredocs", "indent", "keyword", "leading", "newline", "parts")
+    __slots__ = ("__dict__", "_sem", "escape", "heredocs", "indent", "keyword", "leading", "name", "newline", "parts")
     _fields = ("keyword", "parts", "newline", "heredocs", "leading", "indent", "escape")
 
     def __init__(
@@ -196,6 +199,10 @@ class Instruction(Node):
         self.indent = indent
         self.escape = escape
         self._sem = _sem  # the parser passes the view it has already computed
+        name = _NAMES.get(keyword)
+        if name is None:
+            name = _NAMES[keyword] = sys.intern(keyword.upper())
+        self.name = name
 
     def emit(self, out: list[str], nl: str) -> None:
         for line in self.leading:
@@ -247,15 +254,28 @@ class Instruction(Node):
         """The BuildKit view of this instruction (computed once, on first use)."""
         sem = self._sem
         if sem is None:
-            sem = self._sem = analyse(self.keyword, self.indent, self.parts, self.escape)
+            sem = analyse(self.keyword, self.indent, self.parts, self.escape)
+            if self.__dict__ is not _KEEPS_NOTHING:
+                self._sem = sem
         return sem
 
-    # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
-    @property
-    def name(self) -> str:
-        sem = self._sem  # one property hop, not two: rules ask for it in every loop
-        return (sem if sem is not None else self.sem).keyword
+    def keep_views(self, keep: bool) -> None:
+        """Keep the views computed from this instruction (the default), or let them go and
+        keep none until asked again: ``check_tree`` keeps them for one window of a large file
+        at a time.  The views are pure functions of the (immutable) fields: recomputed, they
+        are the same."""
+        if keep:
+            if self.__dict__ is _KEEPS_NOTHING:
+                self.__dict__ = {}
+        else:
+            self.__dict__ = _KEEPS_NOTHING
+            self._sem = None
 
+    @property
+    def keeps_views(self) -> bool:
+        return self.__dict__ is not _KEEPS_NOTHING
+
+    # Shortcuts to the semantic view, named as hadolint and dockerfile-parse name them.
     @property
     def value(self) -> tuple[str, ...]:
         sem = self._sem
@@ -272,6 +292,23 @@ class Instruction(Node):
     @property
     def comments(self) -> tuple[str, ...]:
         return tuple(line.text.strip() for line in self.leading if line.is_comment)
+
+
+class _KeepsNothing(dict):
+    """The memo of an instruction that keeps no views: what is stored in it is dropped."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: str, value: object) -> None:
+        pass
+
+
+_KEEPS_NOTHING = _KeepsNothing()
+# A parsed file of more instructions than this keeps no views (``Instruction.keep_views``) but
+# while ``engine.check_tree`` checks the window of stages they are in: all of them at once
+# would take several times the file's size.
+VIEWS_KEPT = 2000
+_NAMES: dict[str, str] = {}  # each spelling of a keyword seen -> in upper case
 
 
 class Header(Node):
@@ -328,6 +365,14 @@ class Dockerfile(Node):
         out: list[str] = []
         self.emit(out, self.default_newline)
         return "".join(out)
+
+    def same_code(self, text: str) -> bool:
+        """Whether ``code`` is ``text``; if so the tree keeps ``text`` as its code, so a caller
+        that holds ``text`` anyway holds one copy of a large file, not two."""
+        if self.code != text:
+            return False
+        self.__dict__["code"] = text  # the cached_property's value, equal
+        return True
 
     def children(self) -> tuple[Node, ...]:
         return (self.header, *self.instructions, *self.footer)
@@ -436,11 +481,24 @@ class Dockerfile(Node):
         return tuple(stages)
 
     @cached_property
-    def stage_index(self) -> dict[Instruction, Stage]:
-        return {i: stage for stage in self.stages for i in stage.instructions}
+    def _stage_starts(self) -> array:
+        """The index in ``instructions`` of each stage's first instruction (stages are runs of
+        instructions, in order): ``stage_of`` bisects it, without a dict entry per instruction."""
+        starts = array("q")
+        k = 0
+        for stage in self.stages:
+            starts.append(k)
+            k += len(stage.instructions)
+        return starts
 
     def stage_of(self, instr: Instruction) -> Stage:
-        return self.stage_index[instr]
+        return self.stages[bisect_right(self._stage_starts, self._bounds[0][instr]) - 1]
+
+    def place(self, instr: Instruction) -> int:
+        """The index of ``instr`` in its stage's instructions."""
+        k = self._bounds[0][instr]
+        starts = self._stage_starts
+        return k - starts[bisect_right(starts, k) - 1]
 
     def walk(self) -> Iterator[Node]:
         stack: list[Node] = [self]

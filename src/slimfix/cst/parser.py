@@ -15,6 +15,7 @@ import sys
 
 from slimfix.cst.lexer import heredoc_names
 from slimfix.cst.nodes import (
+    VIEWS_KEPT,
     Continuation,
     Dockerfile,
     Header,
@@ -277,6 +278,9 @@ def parse(text: str) -> Dockerfile:
     finally:
         if paused:
             gc.enable()
+    if len(instructions) > VIEWS_KEPT:  # a large file: its views are kept a window at a time
+        for instr in instructions:
+            instr.keep_views(False)
     return Dockerfile(header, instructions, footer, _default_newline(text))
 
 

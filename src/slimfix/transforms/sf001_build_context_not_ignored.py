@@ -55,7 +55,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from slimfix.context_fix import first_reader, ignore_file_for, needs_of, size_text, summary
+from slimfix.context_fix import NeedsScan, ignore_file_for, needs_of, size_text, summary
 from slimfix.dockerignore import DockerignoreError
 from slimfix.engine import Context, Diagnostic
 
@@ -67,12 +67,19 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     root = ctx.settings.context
     if root is None or not Path(root).is_dir():
         return
-    anchor = first_reader(ctx.df)
+    # what the file reads from the context, read a window at a time; reported in the last
+    scan = ctx.carry.get("scan")
+    if scan is None:
+        scan = ctx.carry["scan"] = NeedsScan(ctx.df, Path(root))
+    scan.add(ctx.stages)
+    if not ctx.last:
+        return
+    anchor = scan.first_reader()
     if anchor is None:
         return  # the build reads nothing from the context
     ignore = ignore_file_for(Path(root), ctx.path)
     try:
-        found = summary(Path(root), ignore, needs_of(ctx.df, Path(root)), ctx.settings.unsafe_fixes)
+        found = summary(Path(root), ignore, needs_of(ctx.df, Path(root), scan), ctx.settings.unsafe_fixes)
     except DockerignoreError as exc:
         yield ctx.diagnostic(anchor, f"cannot extend the ignore file: {exc}")
         return

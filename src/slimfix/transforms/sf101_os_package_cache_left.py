@@ -64,8 +64,7 @@ _TOOLS = frozenset({"apt", "apk", "dnf", "yum", "microdnf", "zypper"})
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    df = ctx.df
-    for instr in df.instructions:
+    for instr in ctx.instructions:
         scr = script(instr)
         if scr is None or instr.sem.command.keyword != "RUN":
             continue

@@ -66,7 +66,7 @@ _POETRY_CACHE = f"rm -rf {_POETRY_HOME}/cache {_POETRY_HOME}/artifacts"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    for instr in ctx.df.instructions:
+    for instr in ctx.instructions:
         scr = script(instr)
         if scr is not None and instr.sem.command.keyword == "RUN":
             yield from pk.diagnostics(ctx, instr, scr, _findings)

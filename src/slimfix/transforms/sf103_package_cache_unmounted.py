@@ -66,7 +66,7 @@ _NOTE = " (unsafe: the build then needs BuildKit)"
 def check(ctx: Context) -> Iterator[Diagnostic]:
     df = ctx.df
     hooked: set[int] = set()  # stages that get the docker-clean RUN in this pass
-    for instr in df.instructions:
+    for instr in ctx.instructions:
         scr = script(instr)
         if scr is None or instr.sem.command.keyword != "RUN" or pk.policy(ctx.settings, df, instr) != "mounts":
             continue
@@ -104,7 +104,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             at=(found[0].cmd.start, found[0].cmd.end), file_edits=file_edits,
         )
     # once a mount is in the file (the next pass, after the fix above), name the frontend
-    if "syntax" not in df.directives and _uses_mounts(ctx):
+    if ctx.last and "syntax" not in df.directives and _uses_mounts(ctx):
         start = len(df.header.bom)
         yield ctx.diagnostic(
             df.instructions[0],

@@ -79,9 +79,10 @@ _PLAIN_NAME = r"[A-Za-z0-9._@+=-]+(/[A-Za-z0-9._@+=-]+)*$"  # compiled on first 
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    views: list[_View | str | None] = []  # the build context, read at the first whole-context COPY
-    ends: dict[str, str | None] = {}
-    for stage in ctx.df.stages:
+    # the build context, read at the first whole-context COPY; each stage's WORKDIR at its end
+    views: list[_View | str | None] = ctx.carry.setdefault("views", [])
+    ends: dict[str, str | None] = ctx.carry.setdefault("ends", {})
+    for stage in ctx.stages:
         base = (stage.base or "").lower()
         cwd = ends.get(base, "/") if stage.from_ is not None else "/"
         env: dict[str, str] = {}

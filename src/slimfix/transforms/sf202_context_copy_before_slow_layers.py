@@ -56,9 +56,12 @@ _PACKAGE_MANAGERS = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    prag = pragmas.scan(ctx.df)
+    prag = ctx.carry.get("pragmas")
+    if prag is None:
+        prag = ctx.carry["pragmas"] = pragmas.scan(ctx.df)
     stages = ctx.df.stages
-    for k, stage in enumerate(stages):
+    for k in ctx.window:
+        stage = stages[k]
         if stage.index < 0:
             continue
         following = stages[k + 1].instructions[0] if k + 1 < len(stages) else None  # the next FROM

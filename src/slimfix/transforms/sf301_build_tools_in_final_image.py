@@ -73,7 +73,7 @@ CODE = "SF301"
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     df = ctx.df
-    if not df.stages or df.stages[-1].index < 0:
+    if not ctx.last or not df.stages or df.stages[-1].index < 0:  # the final stage, once
         return
     shape = analyse(df, df.stages[-1])
     if shape is None:

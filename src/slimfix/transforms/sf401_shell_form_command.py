@@ -69,10 +69,12 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     df = ctx.df
     if df.escape == "`":  # a Windows-style file: the default shell there is cmd
         return
-    images = _images(df)
-    shells: dict[int, tuple[str, ...]] = {}  # id(stage) -> the SHELL in force at its end
-    windows: dict[int, bool] = {}  # id(stage) -> a Windows image
-    for stage in df.stages:
+    images = ctx.carry.get("images")
+    if images is None:
+        images = ctx.carry["images"] = _images(df)
+    shells: dict[int, tuple[str, ...]] = ctx.carry.setdefault("shells", {})  # id(stage) -> the SHELL at its end
+    windows: dict[int, bool] = ctx.carry.setdefault("windows", {})  # id(stage) -> a Windows image
+    for stage in ctx.stages:
         if stage.index < 0:
             continue
         parent = parent_stage(df, stage)
@@ -250,7 +252,7 @@ def _images(df: Dockerfile) -> dict[int, Instruction]:
             paired.setdefault(id(entry), cmd)
             paired.setdefault(id(cmd), entry)
         for instr in stage.instructions:  # an ONBUILD CMD meets the ENTRYPOINT this image has
-            if instr.sem.inner is not None and instr.sem.command.keyword == "CMD" and entry is not None:
+            if instr.name == "ONBUILD" and instr.sem.command.keyword == "CMD" and entry is not None:
                 paired.setdefault(id(instr), entry)
     return paired
 

@@ -94,6 +94,8 @@ class Arg(Frozen):
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
+    if not ctx.last:
+        return  # the final stage's chain, once: in the last window
     df = ctx.df
     chain = _final_chain(df)
     if not chain:

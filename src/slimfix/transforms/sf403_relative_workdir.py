@@ -56,8 +56,8 @@ CODE = "SF403"
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     df = ctx.df
-    final: dict[str, str | None] = {}  # stage name -> its last WORKDIR (None: unknown)
-    for stage in df.stages:
+    final: dict[str, str | None] = ctx.carry.setdefault("final", {})  # stage name -> its last WORKDIR (None: unknown)
+    for stage in ctx.stages:
         if stage.index < 0:
             continue
         current, origin = _start(stage, final)

@@ -118,9 +118,9 @@ class _State:
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     df = ctx.df
-    stages = [s for s in df.stages if s.index >= 0]
-    ends: dict[int, _State] = {}  # id(stage) -> state at its end
-    fixed: set[int] = set()  # stages that get the ENV in this pass
+    stages = [s for s in ctx.stages if s.index >= 0]
+    ends: dict[int, _State] = ctx.carry.setdefault("ends", {})  # id(stage) -> state at its end
+    fixed: set[int] = ctx.carry.setdefault("fixed", set())  # stages that get the ENV in this pass
     for stage in stages:
         parent = parent_stage(df, stage)
         state = ends[id(parent)].copy() if parent else _State(ROOT if official_image(stage.base or "") else UNKNOWN)
