@@ -390,7 +390,7 @@ def test_needs_a_worker_sends_spare_the_parent_its_parse(tmp_path: Path, monkeyp
         assert side_files.needs_seen(settings, fix_text(DOCKERFILES["Dockerfile"], settings, path)) == {}
 
 
-def test_kept_needs_hold_no_extra_copy_of_a_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kept_needs_hold_no_extra_copy_of_a_text(tmp_path: Path) -> None:
     root = make_context(tmp_path)
     path = root / "Dockerfile"
     settings = Settings(context=root)
@@ -399,7 +399,3 @@ def test_kept_needs_hold_no_extra_copy_of_a_text(tmp_path: Path, monkeypatch: py
         side_files.SideFiles().add(path, settings, result)
         known = context_fix.kept_needs(root)
         assert all(any(key is text for text in (result.source, result.output)) for key in known)
-    monkeypatch.setattr(context_fix, "_KEEP_TEXT", 10)
-    with run_cache():  # a text over the limit is not kept: a huge file is checked alone
-        context_fix.needs_of(DOCKERFILES["Dockerfile"], root)
-        assert context_fix.kept_needs(root) == {}

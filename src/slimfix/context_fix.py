@@ -55,7 +55,6 @@ _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm"})
 _READS_VCS = r"(?<![\w.-])(\.?git(?![\w-])|go\s+(build|install)(?![\w.-]))"
 _NAMES_DOCKERFILES = r"(?i)dockerfile|containerfile|dockerignore|containerignore"
 _CACHE_SECONDS = 2.0
-_KEEP_TEXT = 256 * 1024  # needs_of keeps the needs of texts up to this size
 
 
 class Needs(Frozen):
@@ -163,8 +162,9 @@ def needs_of(df: Dockerfile | str, context_dir: Path | None = None, scan: NeedsS
     found = known.get(text)
     if found is None:
         found = scan.needs() if scan is not None else _needs_of(parse(df) if isinstance(df, str) else df, Path(context_dir))
-        if len(text) <= _KEEP_TEXT:  # a huge file is one file: not worth another copy of its text
-            known[text] = found
+        # the key is the caller's string (the fix loop's trees keep it: Dockerfile.same_code), not
+        # a copy; kept for a huge file too, the run's plan does not parse it twice more
+        known[text] = found
     return found
 
 
