@@ -137,9 +137,11 @@ def test_context_reads_cost_no_footprint_and_sf202_reads_only_the_steps_after_th
     )
     df = parse(text)
     assert analysis.stage_steps(df, df.stages[0])[2].context_paths == ("req.txt",)
-    from slimfix.context_fix import first_reader
+    from slimfix.context_fix import NeedsScan
 
-    assert first_reader(df).name == "COPY" and runs == []
+    scan = NeedsScan(df, None)
+    scan.add(df.stages)  # SF001's scan of what the file reads from the context
+    assert scan.first_reader().name == "COPY" and runs == []
     check_text(text, Settings(select=frozenset({"SF202"})))
     # the anchor is the bind-mounting RUN; the apt-get RUN above it is never modelled
     assert not any("apt-get" in r for r in runs) and any("flask" in r for r in runs)

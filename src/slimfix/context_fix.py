@@ -39,7 +39,6 @@ __all__ = [
     "Needs",
     "Plan",
     "SideChange",
-    "first_reader",
     "ignore_file_for",
     "kept_needs",
     "needs_of",
@@ -249,7 +248,9 @@ class NeedsScan:
         )
 
     def first_reader(self) -> Instruction | None:
-        """``first_reader(df)`` of the stages added so far."""
+        """Where SF001 reports, among the stages added so far: the first instruction that sends
+        the whole context into the build, else the first that reads the context at all (ONBUILD
+        triggers read the child's)."""
         return self.whole_reader or self.reader
 
 
@@ -261,23 +262,6 @@ def _names_dockerfiles(line: str) -> bool:
         low = line.lower()
         return "dockerfile" in low or "dockerignore" in low or "containerfile" in low or "containerignore" in low
     return re.search(_NAMES_DOCKERFILES, line) is not None
-
-
-def first_reader(df: Dockerfile) -> Instruction | None:
-    """Where SF001 reports: the first instruction that sends the whole context into the build,
-    else the first that reads the context at all (ONBUILD triggers read the child's)."""
-    first = None
-    for stage in df.stages:
-        for step in stage_steps(df, stage):
-            paths = step.context_paths
-            if paths is None or step.instr.name == "ONBUILD":
-                continue
-            first = first or step.instr
-            for raw in paths:
-                value = expand(raw, step.state.values, step.instr.escape)
-                if value is not None and go_clean(value).lstrip("/") in ("", "."):
-                    return step.instr
-    return first
 
 
 def _line(df: Dockerfile, instr: Instruction) -> int:
