@@ -174,3 +174,16 @@ def test_heredoc_scripts_are_kept_across_trees_by_programs_and_contents(monkeypa
     assert len(parsed) == 2 and "wget" in parsed[-1]  # other contents: parsed again
     bash = parse(text.replace("RUN <<EOF", "RUN python3 <<EOF")).instructions[1]
     assert packagers.heredoc_scripts(bash, script(bash)) == [] and len(parsed) == 2  # not a shell: nothing read
+
+
+def test_the_state_before_each_instruction_is_computed_once_per_tree(monkeypatch) -> None:
+    from slimfix import analysis
+
+    advanced: list[str] = []
+    real = analysis.advance
+    monkeypatch.setattr(analysis, "advance", lambda instr, state: advanced.append(instr.name) or real(instr, state))
+    df = parse("ARG V=1\nFROM debian AS base\nENV A=1\nWORKDIR /app\nFROM base\nUSER app\nRUN true\n")
+    steps = [analysis.stage_steps(df, stage) for stage in df.stages]
+    assert [analysis.initial_state(df, stage) for stage in df.stages] == [s[0].state for s in steps]
+    assert steps[2][1].state.workdir == "/app" and steps[2][2].state.user == "app"
+    assert len(advanced) == len(df.instructions)  # the start states' pass gave the steps theirs

@@ -23,7 +23,7 @@ API (stable; other transforms import it)::
     descendant_stages(df, stage)         # the stages built FROM it, directly or not
     position(df, instr)                  # its index in its stage
 
-The per-tree answers (every stage's start State, the stage links) are computed once per tree
+The per-tree answers (the State before every instruction, the stage links) are computed once per tree
 and kept while the tree lives: rules ask them for every instruction, and must not re-scan the
 file.  A stage's ``stage_steps`` are kept while its instructions keep their views
 (``Instruction.keep_views``): a large file is checked a window of stages at a time, and
@@ -905,7 +905,7 @@ def advance(instr: Instruction, state: State) -> State:
 
 def initial_state(df: Dockerfile, stage: Stage) -> State:
     """The State a stage starts with: global ARGs, and a parent stage's ENV, WORKDIR, USER, SHELL."""
-    return _analysis(df).starts[id(stage)]
+    return _analysis(df).befores[id(stage)][0]
 
 
 def stage_steps(df: Dockerfile, stage: Stage) -> tuple[Step, ...]:
@@ -917,12 +917,7 @@ def stage_steps(df: Dockerfile, stage: Stage) -> tuple[Step, ...]:
     found = _analysis(df)
     steps = found.steps.get(id(stage))
     if steps is None:
-        state = found.starts[id(stage)]
-        out = []
-        for instr in stage.instructions:
-            out.append(Step(instr, state))
-            state = advance(instr, state)  # a FROM changes nothing
-        steps = tuple(out)
+        steps = tuple(map(Step, stage.instructions, found.befores[id(stage)]))
         if not stage.instructions or stage.instructions[0].keeps_views:
             found.steps[id(stage)] = steps
     return steps
@@ -937,10 +932,10 @@ def forget(df: Dockerfile, stages: Iterable[Stage]) -> None:
 
 
 class _Analysis:
-    __slots__ = ("starts", "steps")
+    __slots__ = ("befores", "steps")
 
-    def __init__(self, starts: dict[int, State]) -> None:
-        self.starts = starts  # id(stage) -> the State it starts with
+    def __init__(self, befores: dict[int, tuple[State, ...]]) -> None:
+        self.befores = befores  # id(stage) -> the State before each of its instructions
         self.steps: dict[int, tuple[Step, ...]] = {}  # id(stage) -> its Steps, while kept
 
 
@@ -948,25 +943,23 @@ _ANALYSED: WeakKeyDictionary[Dockerfile, _Analysis] = WeakKeyDictionary()
 
 
 def _analysis(df: Dockerfile) -> _Analysis:
-    """Every stage's start State, computed once per tree (the transforms of a pass share them)
-    and dropped with the tree."""
+    """The State before every instruction, computed once per tree (the transforms of a pass
+    share them; a state is shared by the instructions it holds for) and dropped with the tree."""
     found = _ANALYSED.get(df)
     if found is None:
-        found = _ANALYSED[df] = _Analysis(_starts(df))
+        found = _ANALYSED[df] = _Analysis(_befores(df))
     return found
 
 
-def _starts(df: Dockerfile) -> dict[int, State]:
+def _befores(df: Dockerfile) -> dict[int, tuple[State, ...]]:
     escape = df.escape
-    starts: dict[int, State] = {}
+    befores: dict[int, tuple[State, ...]] = {}
     global_args: tuple[Var, ...] = ()
     finals: dict[str, State] = {}
     by_index: dict[str, State] = {}
     for stage in df.stages:
         if stage.index < 0:
-            state = starts[id(stage)] = State(escape=escape)
-            for instr in stage.instructions:
-                state = advance(instr, state)
+            state = _through(stage, State(escape=escape), befores)
             global_args = state.env
             continue
         base = stage.base or ""
@@ -982,13 +975,21 @@ def _starts(df: Dockerfile) -> dict[int, State]:
             state = State(workdir=KNOWN_WORKDIRS[official], user="root", global_args=global_args, escape=escape)
         else:
             state = State(global_args=global_args, escape=escape)
-        starts[id(stage)] = state
-        for instr in stage.instructions:
-            state = advance(instr, state)
+        state = _through(stage, state, befores)
         if stage.name:
             finals[stage.name] = state
         by_index[str(stage.index)] = state
-    return starts
+    return befores
+
+
+def _through(stage: Stage, state: State, befores: dict[int, tuple[State, ...]]) -> State:
+    """The State after ``stage`` starting from ``state``; the one before each instruction in ``befores``."""
+    out = []
+    for instr in stage.instructions:
+        out.append(state)
+        state = advance(instr, state)  # a FROM changes nothing
+    befores[id(stage)] = tuple(out)
+    return state
 
 
 __all__ = [
