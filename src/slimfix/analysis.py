@@ -905,7 +905,7 @@ def advance(instr: Instruction, state: State) -> State:
 
 def initial_state(df: Dockerfile, stage: Stage) -> State:
     """The State a stage starts with: global ARGs, and a parent stage's ENV, WORKDIR, USER, SHELL."""
-    return _analysis(df).befores[id(stage)][0]
+    return _analysis(df).befores[id(stage)][0]  # a stage has an instruction at least
 
 
 def stage_steps(df: Dockerfile, stage: Stage) -> tuple[Step, ...]:
@@ -917,25 +917,32 @@ def stage_steps(df: Dockerfile, stage: Stage) -> tuple[Step, ...]:
     found = _analysis(df)
     steps = found.steps.get(id(stage))
     if steps is None:
-        steps = tuple(map(Step, stage.instructions, found.befores[id(stage)]))
+        befores = found.befores[id(stage)]
+        if len(befores) < len(stage.instructions):  # only its start kept: a stage of a large file
+            befores = _through(stage, befores[0])[1]
+        steps = tuple(map(Step, stage.instructions, befores))
         if not stage.instructions or stage.instructions[0].keeps_views:
             found.steps[id(stage)] = steps
     return steps
 
 
 def forget(df: Dockerfile, stages: Iterable[Stage]) -> None:
-    """Let the Steps of ``stages`` go (their instructions no longer keep their views)."""
+    """Let the Steps of ``stages`` go (their instructions no longer keep their views), and
+    the states before their instructions but the first."""
     found = _ANALYSED.get(df)
     if found is not None:
         for stage in stages:
             found.steps.pop(id(stage), None)
+            found.befores[id(stage)] = found.befores[id(stage)][:1]
 
 
 class _Analysis:
     __slots__ = ("befores", "steps")
 
     def __init__(self, befores: dict[int, tuple[State, ...]]) -> None:
-        self.befores = befores  # id(stage) -> the State before each of its instructions
+        # id(stage) -> the State before each of its instructions; only the first for a stage
+        # whose instructions keep no views (a large file's, outside the window being checked)
+        self.befores = befores
         self.steps: dict[int, tuple[Step, ...]] = {}  # id(stage) -> its Steps, while kept
 
 
@@ -943,8 +950,10 @@ _ANALYSED: WeakKeyDictionary[Dockerfile, _Analysis] = WeakKeyDictionary()
 
 
 def _analysis(df: Dockerfile) -> _Analysis:
-    """The State before every instruction, computed once per tree (the transforms of a pass
-    share them; a state is shared by the instructions it holds for) and dropped with the tree."""
+    """Every stage's start State and the State before each of its instructions, computed once
+    per tree (the transforms of a pass share them) and dropped with the tree.  A large file's
+    stages outside the window being checked keep their start only: all the states of a file
+    of many ENVs and ARGs would take several times its size."""
     found = _ANALYSED.get(df)
     if found is None:
         found = _ANALYSED[df] = _Analysis(_befores(df))
@@ -959,7 +968,7 @@ def _befores(df: Dockerfile) -> dict[int, tuple[State, ...]]:
     by_index: dict[str, State] = {}
     for stage in df.stages:
         if stage.index < 0:
-            state = _through(stage, State(escape=escape), befores)
+            state = _kept(stage, State(escape=escape), befores)
             global_args = state.env
             continue
         base = stage.base or ""
@@ -975,21 +984,28 @@ def _befores(df: Dockerfile) -> dict[int, tuple[State, ...]]:
             state = State(workdir=KNOWN_WORKDIRS[official], user="root", global_args=global_args, escape=escape)
         else:
             state = State(global_args=global_args, escape=escape)
-        state = _through(stage, state, befores)
+        state = _kept(stage, state, befores)
         if stage.name:
             finals[stage.name] = state
         by_index[str(stage.index)] = state
     return befores
 
 
-def _through(stage: Stage, state: State, befores: dict[int, tuple[State, ...]]) -> State:
-    """The State after ``stage`` starting from ``state``; the one before each instruction in ``befores``."""
+def _kept(stage: Stage, state: State, befores: dict[int, tuple[State, ...]]) -> State:
+    """The State after ``stage`` from ``state``; into ``befores`` the state before each of its
+    instructions, or its start only when they keep no views."""
+    after, each = _through(stage, state)
+    befores[id(stage)] = each if not stage.instructions or stage.instructions[0].keeps_views else (state,)
+    return after
+
+
+def _through(stage: Stage, state: State) -> tuple[State, tuple[State, ...]]:
+    """The State after ``stage`` from ``state``, and the one before each of its instructions."""
     out = []
     for instr in stage.instructions:
         out.append(state)
         state = advance(instr, state)  # a FROM changes nothing
-    befores[id(stage)] = tuple(out)
-    return state
+    return state, tuple(out)
 
 
 __all__ = [
