@@ -155,3 +155,54 @@ def test_format_never_half_formats(tmp_path: Path) -> None:
     uri = (tmp_path / "Dockerfile").as_uri()
     assert format_text("FROM a\nRUN <<EOF\nno end\n", uri) == []
     assert apply(NAIVE, format_text(NAIVE, uri)) == stdin_mode(NAIVE, tmp_path)
+
+
+def _with_suppressions(text: str) -> str:
+    """``text`` with a suppression comment for SF001 above its first COPY (an unused one where
+    SF001 does not report there) and a blanket one above its first RUN."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("COPY ") and "SF001" not in "".join(out):
+            out.append("# slimfix: ignore SF001\n")
+        elif line.startswith("RUN ") and "ignore\n" not in "".join(out):
+            out.append("# slimfix: ignore\n")
+        out.append(line)
+    return "".join(out)
+
+
+def test_formatting_skips_only_rules_without_dockerfile_fixes(tmp_path: Path) -> None:
+    """format_text leaves out NO_DOCKERFILE_FIX (SF001 reads the whole context on every save):
+    every golden input, in its context, and generated files beside a context SF001 reports on,
+    with and without suppression comments, format exactly as the full rule set fixes them; and
+    those rules' findings carry no fix."""
+    from golden import cases, materialise
+    from test_check_windows import _generated
+
+    from slimfix.engine import Settings, check_text, fix_text
+    from slimfix.errors import SlimfixError
+    from slimfix.lsp import NO_DOCKERFILE_FIX
+
+    litter = tmp_path / "litter"
+    for rel in (".git/HEAD", "node_modules/x/index.js", ".venv/pyvenv.cfg", "app/__pycache__/m.pyc", "app/main.py"):
+        (litter / rel).parent.mkdir(parents=True, exist_ok=True)
+        (litter / rel).write_text("x\n")
+    inputs = [(case.source(), materialise(case.context, tmp_path / f"g{k}") if case.context else litter)
+              for k, case in enumerate(cases())]
+    inputs += [(text, litter) for text in _generated(60)]
+    inputs += [(_with_suppressions(text), root) for text, root in list(inputs)]
+    seen: set[str] = set()
+    changed = 0
+    for text, root in inputs:
+        settings = Settings(context=root)
+        try:
+            expected = fix_text(text, settings, root / "Dockerfile").output
+            found = check_text(text, settings, root / "Dockerfile")
+        except SlimfixError:
+            assert format_text(text, (root / "Dockerfile").as_uri()) == []
+            continue
+        assert apply(text, format_text(text, (root / "Dockerfile").as_uri())) == expected
+        mine = [d for d in found if d.code in NO_DOCKERFILE_FIX]
+        assert all(d.fix is None for d in mine)
+        seen.update(d.code for d in mine)
+        changed += expected != text
+    assert seen == NO_DOCKERFILE_FIX and changed > 50  # the inputs trigger the skipped rules, and fixes

@@ -97,11 +97,17 @@ def minimal_edit(old: str, new: str) -> list[types.TextEdit]:
     return [types.TextEdit(range=types.Range(start=position(old, start), end=position(old, end)), new_text=replacement)]
 
 
+# Rules whose findings never carry a fix to the Dockerfile: SF001 proposes ignore-file lines (which
+# formatting does not write) and SF900 reports suppressions.  Formatting skips them: its edits are
+# the same (tests/test_lsp.py compares), and SF001 reads the whole build context on every save.
+NO_DOCKERFILE_FIX = frozenset({"SF001", "SF900"})
+
+
 def format_text(text: str, uri: str) -> list[types.TextEdit]:
     settings, path = settings_for_uri(uri)
-
+    settings = settings.replace(unsafe_fixes=False, ignore=settings.ignore | NO_DOCKERFILE_FIX)
     try:
-        result = fix_text(text, settings.replace(unsafe_fixes=False), path)
+        result = fix_text(text, settings, path)
     except SlimfixError:
         return []  # never half-format
     return minimal_edit(text, result.output)
