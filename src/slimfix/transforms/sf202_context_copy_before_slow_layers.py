@@ -83,9 +83,7 @@ def _stage(
     if anchor is None:
         return
     pinned = {k for k, s in enumerate(steps) if prag.covers(s.instr, CODE)}
-    moved: set[int] = set()
-    carriable: dict[int, bool] = {}
-    pairs: dict[int, bool] = {}
+    scan = _Scan(steps, anchor, pinned)
     groups: list[int] = []
     blocked: list[tuple[int, str]] = []
     for r in range(anchor + 1, len(steps)):
@@ -97,11 +95,11 @@ def _stage(
         if r in pinned:
             yield ctx.diagnostic(steps[r].instr, _message(ctx, steps, anchor, r))  # dropped, marks it used
             continue
-        needed, blocker, via = _needed(steps, anchor, r, moved, pinned, carriable, pairs)
+        needed, blocker, via = scan.needed(r)
         if blocker in pinned:  # its suppression comment did something: tell the engine (dropped)
             yield ctx.diagnostic(steps[blocker].instr, f"would move with line {_line(ctx, steps[r])}")
         if blocker is None:
-            moved |= needed
+            scan.move(needed)
             groups.append(r)
         elif _installs(steps[r]) and _concrete(steps[blocker], steps[via]):
             why = conflict(steps[blocker].effects, steps[via].effects)
@@ -115,6 +113,7 @@ def _stage(
     for r, reason in blocked:
         msg = f"{_head(steps[r])} comes after the context read on line {_line(ctx, steps[anchor])} but cannot move above it: {reason}"
         yield ctx.diagnostic(steps[r].instr, msg, safety=Safety.DISPLAY_ONLY)
+    moved = scan.moved
     if not moved:
         return
     edits = _move(ctx, steps, anchor, sorted(moved))
@@ -127,49 +126,99 @@ def _stage(
         yield d.replace(fix=fix)  # one shared fix: the engine applies it once
 
 
-def _needed(
-    steps: tuple[Step, ...],
-    anchor: int,
-    r: int,
-    moved: set[int],
-    pinned: set[int],
-    carriable: dict[int, bool],
-    pairs: dict[int, bool],
-) -> tuple[set[int], int | None, int]:
-    """Step ``r`` and the steps it needs carried along; or the step that blocks it, and the
-    member of the group it blocks.
+class _Scan:
+    """What one stage's candidates share while ``_stage`` looks for the steps each one needs.
 
-    Scanning up from ``r``: a step that conflicts with something already in the group must
-    move too (it would otherwise be jumped); it can only if it does not read the context.
-    Steps already moved keep their order with the group, so they are skipped.
-    ``carriable`` remembers ``_carriable`` per step index, and ``pairs`` remembers
-    ``depends(steps[y].effects, steps[x].effects)`` under the key ``y * len(steps) + x``,
-    across the calls of one stage: each candidate scans the steps above it again, mostly
-    against the same neighbours, and ``depends`` is a pure function of the two effects.
+    ``carriable`` remembers ``_carriable`` per step index, ``pairs`` remembers
+    ``depends(steps[y].effects, steps[x].effects)`` under the key ``y * len(steps) + x``, and
+    ``chain`` where a walk up a chain of steps stops (see ``needed``); ``moved`` holds the
+    steps a fix already moves, and empties ``chain`` when it grows.
     """
-    n = len(steps)
-    needed = {r}
-    order = [r]  # the group, last step first: each step joining it comes before all others
-    for y in range(r - 1, anchor - 1, -1):
-        if y in moved:
-            continue
-        hit = None
-        base = y * n
-        for x in reversed(order):
-            found = pairs.get(base + x)
-            if found is None:
-                found = pairs[base + x] = depends(steps[y].effects, steps[x].effects)
-            if found:
-                hit = x
+
+    def __init__(self, steps: tuple[Step, ...], anchor: int, pinned: set[int]) -> None:
+        self.steps, self.anchor, self.pinned = steps, anchor, pinned
+        self.moved: set[int] = set()
+        self.carriable: dict[int, bool] = {}
+        self.pairs: dict[int, bool] = {}
+        self.chain: dict[int, int] = {}
+
+    def move(self, group: set[int]) -> None:
+        self.moved |= group
+        self.chain.clear()
+
+    def depends(self, y: int, x: int) -> bool:
+        key = y * len(self.steps) + x
+        found = self.pairs.get(key)
+        if found is None:
+            steps = self.steps
+            found = self.pairs[key] = depends(steps[y].effects, steps[x].effects)
+        return found
+
+    def blocks(self, y: int) -> bool:
+        """A step the group cannot carry along: the anchor, one that reads the context, one a
+        suppression comment keeps in place."""
+        found = self.carriable.get(y)
+        if found is None:
+            found = self.carriable[y] = _carriable(self.steps[y])
+        return y == self.anchor or not found or y in self.pinned
+
+    def needed(self, r: int) -> tuple[set[int], int | None, int]:
+        """Step ``r`` and the steps it needs carried along; or the step that blocks it, and the
+        member of the group it blocks.
+
+        Scanning up from ``r``: a step that conflicts with something already in the group must
+        move too (it would otherwise be jumped); it can only if it does not read the context.
+        Steps already moved keep their order with the group, so they are skipped.  The member a
+        step conflicts with is the nearest one below it.
+
+        Mostly each step conflicts with the one right below it, which has just joined: then
+        that one is the nearest member it conflicts with, whatever else the group holds, and the
+        scan goes on up.  Where such a chain of steps stops is the same for every candidate
+        below it, so it is found once (``chain_end``) and the scan jumps there.  Without the
+        jump each candidate walked up to the anchor again, a stage's cost the square of its
+        length.
+        """
+        order = [r]  # the group, last step first: each step joining it comes before all others
+        y = r - 1
+        while y >= self.anchor:
+            if y in self.moved:
+                y -= 1
+                continue
+            if order[-1] == y + 1 and self.depends(y, y + 1):  # a chain: y + 1 is the nearest member
+                end = self.chain_end(y)
+                order.extend(range(y, end, -1))  # y down to end + 1 join, one after another
+                if end >= self.anchor and end not in self.moved and self.depends(end, end + 1):
+                    return set(order), end, end + 1  # the chain's next step conflicts but cannot join
+                y = end
+                continue
+            hit = next((x for x in reversed(order) if self.depends(y, x)), None)
+            if hit is not None:
+                if self.blocks(y):
+                    return set(order), y, hit
+                order.append(y)
+            y -= 1
+        return set(order), None, r
+
+    def chain_end(self, y: int) -> int:
+        """Below the first step at or above ``y`` that a chain from ``y`` cannot take in: the
+        steps from ``y`` up to the returned index (left out) each conflict with the one below
+        and can be carried.  ``y`` conflicts with ``y + 1``."""
+        walked = []
+        while True:
+            found = self.chain.get(y)
+            if found is not None:
                 break
-        if hit is not None:
-            if y not in carriable:
-                carriable[y] = _carriable(steps[y])
-            if y == anchor or not carriable[y] or y in pinned:
-                return needed, y, hit
-            needed.add(y)
-            order.append(y)
-    return needed, None, r
+            if self.blocks(y):
+                found = y
+                break
+            walked.append(y)
+            y -= 1
+            if y < self.anchor or y in self.moved or not self.depends(y, y + 1):
+                found = y
+                break
+        for w in walked:
+            self.chain[w] = found
+        return found
 
 
 def _concrete(blocker: Step, member: Step) -> bool:
