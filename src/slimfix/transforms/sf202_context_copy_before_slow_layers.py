@@ -191,7 +191,13 @@ class _Scan:
                     return set(order), end, end + 1  # the chain's next step conflicts but cannot join
                 y = end
                 continue
-            hit = next((x for x in reversed(order) if self.depends(y, x)), None)
+            hit = None
+            pairs, base = self.pairs, y * len(self.steps)
+            for x in reversed(order):  # the nearest member first
+                found = pairs.get(base + x)
+                if found if found is not None else self.depends(y, x):
+                    hit = x
+                    break
             if hit is not None:
                 if self.blocks(y):
                     return set(order), y, hit
