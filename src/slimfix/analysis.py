@@ -226,6 +226,8 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> str 
 
 
 def _process(text: str, escape: str, env: Mapping[str, str | None] | None) -> tuple[str | None, frozenset[str]]:
+    if "$" not in text and escape not in text and "'" not in text and '"' not in text:
+        return (text if env is not None else None), _NONE  # nothing to remove or expand: most words
     out: list[str] = []
     refs: set[str] = set()
     known = True
