@@ -98,7 +98,7 @@ def scan(df: Dockerfile) -> Pragmas:
     prag = Pragmas()
     for instr in df.instructions:
         leading = instr.leading
-        if not any(line.text.lstrip().startswith("#") for line in leading):
+        if not leading or not any(line.text.lstrip().startswith("#") for line in leading):
             continue  # most instructions: no comment above, nothing to read (and no span to find)
         pos, _ = df.span(instr)
         # only the comment block directly above the instruction counts
