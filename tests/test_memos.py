@@ -187,3 +187,45 @@ def test_the_state_before_each_instruction_is_computed_once_per_tree(monkeypatch
     assert [analysis.initial_state(df, stage) for stage in df.stages] == [s[0].state for s in steps]
     assert steps[2][1].state.workdir == "/app" and steps[2][2].state.user == "app"
     assert len(advanced) == len(df.instructions)  # the start states' pass gave the steps theirs
+
+
+def test_package_runs_kept_on_the_shell_view_match_fresh_ones(monkeypatch) -> None:
+    """SF301's reading of a package RUN is kept with its shell view (per distribution), which a
+    re-parsed alike instruction shares: every RUN of the golden and generated files, under
+    several distributions, reads the same kept as fresh, and asked again is not read again."""
+    from test_check_windows import _generated
+
+    from slimfix import stage_shape
+    from slimfix.errors import SlimfixError
+    from slimfix.runtime_libs import distro_of
+    from slimfix.shell import _view
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
+    texts += _generated(60)
+    distros = [distro_of(image) for image in ("debian:bookworm", "python:3.12-alpine", "node:20", "ubuntu:22.04")]
+    read: list[object] = []
+    real = stage_shape._package_run
+    monkeypatch.setattr(stage_shape, "_package_run", lambda scr, distro: read.append((id(scr), distro)) or real(scr, distro))
+    checked = found = 0
+    for text in texts:
+        try:
+            df = parse(text)
+        except SlimfixError:
+            continue
+        for instr in df.instructions:
+            scr = script(instr)
+            if instr.name != "RUN" or scr is None or scr.opaque or not scr.commands:
+                continue
+            fresh_view = _view(instr.sem.args, instr.sem.args_start, instr.sem.segments, bool(instr.heredocs))
+            for distro in distros:
+                kept = stage_shape.package_run(instr, distro)
+                fresh = real(fresh_view, distro)
+                assert (kept.manager, kept.packages, kept.no_recommends, kept.noninteractive) == fresh if fresh else kept is None
+                assert kept is None or kept.instr is instr
+                before = len(read)
+                assert stage_shape.package_run(instr, distro) == kept and len(read) == before  # asked again: kept
+                assert stage_shape._kinds(instr) == tuple(map(stage_shape._dependency_kind, fresh_view.commands))
+                checked += 1
+                found += fresh is not None
+    assert checked > 2000 and found > 200

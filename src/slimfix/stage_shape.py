@@ -19,7 +19,7 @@ from slimfix.cst.record import Frozen
 from slimfix.cst.record import init_field as _set
 from slimfix.installs import installer, recognise
 from slimfix.runtime_libs import Distro, Package, Role, classify, distro_of
-from slimfix.shell import Command, Word, script
+from slimfix.shell import Command, Script, Word, script
 
 PIP_USER_HOME = "/root/.local"
 VENV = "/opt/venv"
@@ -234,6 +234,22 @@ def package_run(instr: Instruction, distro: Distro) -> PackageRun | None:
     scr = script(instr)
     if scr is None or scr.opaque or not scr.commands:
         return None
+    # a function of the shell view and the distribution: kept with the view, which a re-parsed
+    # instruction (the fix loop's next pass, an alike file in a batch) gets back unchanged
+    memo = scr.__dict__.get("_package_runs")
+    if memo is None:
+        memo = scr.__dict__["_package_runs"] = {}
+    found = memo.get(distro, _UNSEEN)
+    if found is _UNSEEN:
+        found = memo[distro] = _package_run(scr, distro)
+    return None if found is None else PackageRun(instr, *found)
+
+
+_UNSEEN = object()
+
+
+def _package_run(scr: Script, distro: Distro) -> tuple[str, tuple[Package, ...], bool, bool] | None:
+    """``package_run``'s manager, packages, no_recommends and noninteractive."""
     manager = ""
     packages: list[Package] = []
     no_recommends = True
@@ -262,7 +278,7 @@ def package_run(instr: Instruction, distro: Distro) -> PackageRun | None:
                 packages.append(classify(w.value, found, distro))
     if not manager:
         return None
-    return PackageRun(instr, manager, tuple(packages), no_recommends, noninteractive)
+    return manager, tuple(packages), no_recommends, noninteractive
 
 
 def _install_words(cmd: Command) -> tuple[list[Word], str] | None:
@@ -313,10 +329,12 @@ def _kinds(instr: Instruction) -> tuple[str, ...] | None:
     """``_dependency_kind`` of each command; None without a complete shell view.  Kept with
     the instruction, as the shell view it reads is (``shell.script``): a function of the
     immutable node, asked for several times per analysis."""
-    memo = instr.__dict__
+    scr = script(instr)
+    if scr is None or scr.opaque:
+        return None
+    memo = scr.__dict__
     if "_dependency_kinds" not in memo:
-        scr = script(instr)
-        memo["_dependency_kinds"] = None if scr is None or scr.opaque else tuple(map(_dependency_kind, scr.commands))
+        memo["_dependency_kinds"] = tuple(map(_dependency_kind, scr.commands))
     return memo["_dependency_kinds"]
 
 
