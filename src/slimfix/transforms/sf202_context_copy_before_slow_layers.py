@@ -41,6 +41,7 @@ included), nothing is dropped, and comments cannot change the image.
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from collections import Counter
 from collections.abc import Iterator
 
@@ -95,7 +96,7 @@ def _stage(
         if r in pinned:
             yield ctx.diagnostic(steps[r].instr, _message(ctx, steps, anchor, r))  # dropped, marks it used
             continue
-        needed, blocker, via = scan.needed(r)
+        needed, blocker, via = scan.needed(r, why=_installs(steps[r]) or bool(pinned))
         if blocker in pinned:  # its suppression comment did something: tell the engine (dropped)
             yield ctx.diagnostic(steps[blocker].instr, f"would move with line {_line(ctx, steps[r])}")
         if blocker is None:
@@ -130,9 +131,10 @@ class _Scan:
     """What one stage's candidates share while ``_stage`` looks for the steps each one needs.
 
     ``carriable`` remembers ``_carriable`` per step index, ``pairs`` remembers
-    ``depends(steps[y].effects, steps[x].effects)`` under the key ``y * len(steps) + x``, and
-    ``chain`` where a walk up a chain of steps stops (see ``needed``); ``moved`` holds the
-    steps a fix already moves, and empties ``chain`` when it grows.
+    ``depends(steps[y].effects, steps[x].effects)`` under the key ``y * len(steps) + x``,
+    ``chain`` where a walk up a chain of steps stops, and ``stuck`` the candidates found blocked
+    (see ``needed``); ``moved`` holds the steps a fix already moves, and empties ``chain`` and
+    ``stuck`` when it grows.
     """
 
     def __init__(self, steps: tuple[Step, ...], anchor: int, pinned: set[int]) -> None:
@@ -141,10 +143,12 @@ class _Scan:
         self.carriable: dict[int, bool] = {}
         self.pairs: dict[int, bool] = {}
         self.chain: dict[int, int] = {}
+        self.stuck: list[int] = []  # sorted
 
     def move(self, group: set[int]) -> None:
         self.moved |= group
         self.chain.clear()
+        self.stuck.clear()
 
     def depends(self, y: int, x: int) -> bool:
         key = y * len(self.steps) + x
@@ -162,9 +166,10 @@ class _Scan:
             found = self.carriable[y] = _carriable(self.steps[y])
         return y == self.anchor or not found or y in self.pinned
 
-    def needed(self, r: int) -> tuple[set[int], int | None, int]:
+    def needed(self, r: int, why: bool = True) -> tuple[set[int], int | None, int]:
         """Step ``r`` and the steps it needs carried along; or the step that blocks it, and the
-        member of the group it blocks.
+        member of the group it blocks.  ``why=False``: only whether it is blocked matters, and a
+        blocked candidate may come back with an earlier one that is stuck as blocker and member.
 
         Scanning up from ``r``: a step that conflicts with something already in the group must
         move too (it would otherwise be jumped); it can only if it does not read the context.
@@ -177,7 +182,19 @@ class _Scan:
         below it, so it is found once (``chain_end``) and the scan jumps there.  Without the
         jump each candidate walked up to the anchor again, a stage's cost the square of its
         length.
+
+        A candidate whose group takes in an earlier candidate that was blocked (``stuck``, with
+        the same steps moved) is blocked too: its group then takes in everything that one's
+        did, down to that one's blocker, or meets a blocker before.  Without ``why`` the scan
+        stops there.
         """
+        found = self._needed(r, why)
+        if found[1] is not None:
+            insort(self.stuck, r)
+        return found
+
+    def _needed(self, r: int, why: bool) -> tuple[set[int], int | None, int]:
+        stuck = self.stuck if not why else ()
         order = [r]  # the group, last step first: each step joining it comes before all others
         y = r - 1
         while y >= self.anchor:
@@ -187,6 +204,8 @@ class _Scan:
             if order[-1] == y + 1 and self.depends(y, y + 1):  # a chain: y + 1 is the nearest member
                 end = self.chain_end(y)
                 order.extend(range(y, end, -1))  # y down to end + 1 join, one after another
+                if stuck and (k := bisect_right(stuck, y)) and stuck[k - 1] > end:
+                    return set(order), stuck[k - 1], stuck[k - 1]
                 if end >= self.anchor and end not in self.moved and self.depends(end, end + 1):
                     return set(order), end, end + 1  # the chain's next step conflicts but cannot join
                 y = end
@@ -202,6 +221,8 @@ class _Scan:
                 if self.blocks(y):
                     return set(order), y, hit
                 order.append(y)
+                if stuck and y in stuck:
+                    return set(order), y, y
             y -= 1
         return set(order), None, r
 
