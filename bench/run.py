@@ -151,7 +151,8 @@ def timed(fn, n: int, warm: bool = True, before=None) -> float:  # noqa: ANN001
 
 
 def forget_kept() -> None:
-    """Empty slimfix's memos kept across trees (effects, shell views, here-document scripts).
+    """Empty slimfix's memos kept across trees (effects, States, shell views and what is kept
+    on them, here-document scripts).
 
     They serve the fix loop's re-parse and a batch's alike files; a file checked again in the
     same process would find its own answers there, so a small file that fits in them timed
@@ -160,6 +161,7 @@ def forget_kept() -> None:
     from slimfix import analysis, packagers, shell
 
     analysis._KEPT.clear()
+    analysis._ADVANCED.clear()
     packagers._KEPT.clear()
     shell._cached_view.cache_clear()
 

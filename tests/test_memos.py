@@ -229,3 +229,37 @@ def test_package_runs_kept_on_the_shell_view_match_fresh_ones(monkeypatch) -> No
                 checked += 1
                 found += fresh is not None
     assert checked > 2000 and found > 200
+
+
+def test_states_kept_across_trees_match_fresh_ones(monkeypatch) -> None:
+    """``advance`` keeps the State after an ENV, ARG, WORKDIR, USER or SHELL by the
+    instruction's text and the State before it: along every stage of the golden and generated
+    files, parsed twice (the second time finds them kept), it gives what a fresh ``_advance``
+    does, and asked again the very same State."""
+    from test_check_windows import _generated
+
+    from slimfix import analysis
+    from slimfix.errors import SlimfixError
+
+    monkeypatch.setattr(analysis, "_ADVANCED", OrderedDict())
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
+    texts += _generated(60)
+    checked = kept = 0
+    for text in texts * 2:
+        try:
+            df = parse(text)
+        except SlimfixError:
+            continue
+        for stage in df.stages:
+            state = analysis.initial_state(df, stage)
+            for instr in stage.instructions:
+                before = len(analysis._ADVANCED)
+                after = analysis.advance(instr, state)
+                kept += instr.name in analysis._ADVANCES and len(analysis._ADVANCED) == before
+                if instr.name in analysis._ADVANCES:
+                    assert after == analysis._advance(instr, state), instr.text
+                    assert analysis.advance(instr, state) is after
+                    checked += 1
+                state = after
+    assert checked > 1000 and kept > checked / 3

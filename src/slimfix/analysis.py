@@ -871,10 +871,32 @@ _ADVANCES = frozenset(["ENV", "ARG", "WORKDIR", "USER", "SHELL"])
 
 
 def advance(instr: Instruction, state: State) -> State:
-    """The State in force after ``instr``."""
-    kw = instr.name
-    if kw not in _ADVANCES:
+    """The State in force after ``instr``.
+
+    Kept by ``(instr.text, instr.escape, state)``, as the effects are (``_kept_effects``, whose
+    argument for the key holds here too: ``_advance`` reads the instruction's view and the
+    state, nothing else).  Each pass of the fix loop analyses the whole file again, and its
+    ENV values are expanded again; long texts are not kept.
+    """
+    if instr.name not in _ADVANCES:
         return state
+    text = instr.text
+    if len(text) > _KEPT_TEXT:
+        return _advance(instr, state)
+    key = (text, instr.escape, state)
+    found = _ADVANCED.get(key)
+    if found is None:
+        found = _ADVANCED[key] = _advance(instr, state)
+        if len(_ADVANCED) > _KEPT_SIZE:
+            _ADVANCED.popitem(last=False)  # the oldest
+    return found
+
+
+_ADVANCED: OrderedDict[tuple[str, str, State], State] = OrderedDict()
+
+
+def _advance(instr: Instruction, state: State) -> State:
+    kw = instr.name
     sem = instr.sem
     env = state.values
     esc = instr.escape
