@@ -53,7 +53,7 @@ class Command(Record):
     ``program`` is computed from them once: the rules ask for it about a thousand times a file.
     """
 
-    __slots__ = (*(_fields := ("words", "redirects", "op_before", "depth", "argv_index")), "program")
+    __slots__ = (*(_fields := ("words", "redirects", "op_before", "depth", "argv_index")), "program", "_args")
 
     def __init__(self, words: tuple[Word, ...], redirects: tuple[Word, ...], op_before: str | None, depth: int,
                  argv_index: int) -> None:
@@ -62,6 +62,7 @@ class Command(Record):
         self.op_before = op_before
         self.depth = depth
         self.argv_index = argv_index
+        self._args: tuple[str, ...] | None = None
         if argv_index >= len(words):
             self.program = ""
         else:  # the program's base name (``/usr/bin/apt-get`` -> ``apt-get``)
@@ -75,7 +76,11 @@ class Command(Record):
 
     @property
     def args(self) -> tuple[str, ...]:
-        return tuple([w.raw if w.value is None else w.value for w in self.words[self.argv_index :]])
+        """The argv as text, computed once (``has_flag`` and the rules read it many times)."""
+        found = self._args
+        if found is None:
+            found = self._args = tuple([w.raw if w.value is None else w.value for w in self.words[self.argv_index :]])
+        return found
 
     @property
     def assignments(self) -> dict[str, str]:
