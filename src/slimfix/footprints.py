@@ -250,7 +250,8 @@ def _command(walk: _Walk, cmd: Command, prog: str) -> None:
     if "/" in first:
         walk.reads.add(walk.path(argv[0]))
     for word in argv[1:]:
-        if _unquoted_glob(word.raw):  # sh matches it against the folder it names
+        raw = word.raw
+        if ("*" in raw or "?" in raw or "[" in raw) and _unquoted_glob(raw):  # sh matches it against the folder it names
             folder = (walk.value(word) or word.raw).rsplit("/", 1)[0] if "/" in word.raw else "."
             walk.reads.add(walk.path(folder or "/"))
     if prog in _BUILTINS:
@@ -258,18 +259,11 @@ def _command(walk: _Walk, cmd: Command, prog: str) -> None:
         return
     args = list(argv[1:])
     if prog in ("apt-get", "apt"):
-        _packages(walk, args, "apt", {"update", "install", "upgrade", "dist-upgrade", "full-upgrade", "clean",
-                                      "autoclean", "autoremove", "remove", "purge"},
-                  {"-o", "--option", "-t", "--target-release", "-c", "--config-file", "-a", "--host-architecture"})
+        _packages(walk, args, "apt", *_APT)
     elif prog == "apk":
-        _packages(walk, args, "apk", {"add", "del", "update", "upgrade", "fix", "cache", "info"},
-                  {"-t", "--virtual", "-X", "--repository", "--repositories-file", "--keys-dir", "--cache-dir",
-                   "--arch"}, forbidden={"-p", "--root"})
+        _packages(walk, args, "apk", *_APK)
     elif prog in ("yum", "dnf", "microdnf", "tdnf"):
-        _packages(walk, args, "rpm", {"install", "update", "upgrade", "clean", "makecache", "remove", "erase",
-                                      "autoremove", "reinstall", "distro-sync", "groupinstall", "module"},
-                  {"--setopt", "--enablerepo", "--disablerepo", "-c", "--config", "--releasever", "--repo",
-                   "-x", "--exclude"}, forbidden={"--installroot"})
+        _packages(walk, args, "rpm", *_RPM)
     elif _PIP.fullmatch(prog):
         _pip(walk, args)
     elif _PYTHON.fullmatch(prog):
@@ -292,6 +286,25 @@ def _command(walk: _Walk, cmd: Command, prog: str) -> None:
     walk.reads.update(walk.env_paths)
 
 
+# each package manager's subcommands, options that take a value, and options slimfix refuses
+_APT = (
+    frozenset({"update", "install", "upgrade", "dist-upgrade", "full-upgrade", "clean", "autoclean", "autoremove",
+               "remove", "purge"}),
+    frozenset({"-o", "--option", "-t", "--target-release", "-c", "--config-file", "-a", "--host-architecture"}),
+    frozenset(),
+)
+_APK = (
+    frozenset({"add", "del", "update", "upgrade", "fix", "cache", "info"}),
+    frozenset({"-t", "--virtual", "-X", "--repository", "--repositories-file", "--keys-dir", "--cache-dir", "--arch"}),
+    frozenset({"-p", "--root"}),
+)
+_RPM = (
+    frozenset({"install", "update", "upgrade", "clean", "makecache", "remove", "erase", "autoremove", "reinstall",
+               "distro-sync", "groupinstall", "module"}),
+    frozenset({"--setopt", "--enablerepo", "--disablerepo", "-c", "--config", "--releasever", "--repo", "-x",
+               "--exclude"}),
+    frozenset({"--installroot"}),
+)
 _PIP = re.compile(r"pip[0-9.]*")
 _PYTHON = re.compile(r"python[0-9.]*")
 
@@ -346,8 +359,8 @@ def _builtin(walk: _Walk, cmd: Command) -> None:
 def _options(
     walk: _Walk,
     args: list[Word],
-    flags: set[str] | None,
-    valued: set[str],
+    flags: set[str] | frozenset[str] | None,
+    valued: set[str] | frozenset[str],
     forbidden: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[tuple[str, str | None]], list[Word]]:
     """Split ``args`` into options and operands; ``flags=None`` accepts any boolean option."""
@@ -428,9 +441,9 @@ def _packages(
     walk: _Walk,
     args: list[Word],
     family: str,
-    subs: set[str],
-    valued: set[str],
-    forbidden: frozenset[str] | set[str] = frozenset(),
+    subs: frozenset[str],
+    valued: frozenset[str],
+    forbidden: frozenset[str],
 ) -> None:
     opts, operands = _options(walk, args, None, valued, forbidden)
     for _, value in opts:
