@@ -21,6 +21,7 @@ import re
 import stat
 import warnings
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from slimfix.cst.record import Frozen
@@ -450,7 +451,10 @@ def _class_member(expr: str, i: int) -> tuple[int, int]:
     return ord(expr[i]), i + 1
 
 
+@lru_cache(maxsize=1024)
 def _go_regex_to_python(expr: str) -> re.Pattern[str]:
+    """The Python pattern for a Go one (kept by it: a run reads the same ignore-file lines for
+    every Dockerfile of a context, and SF001 the lines it proposes)."""
     out: list[str] = []
     i = 0
     while i < len(expr):
