@@ -605,8 +605,13 @@ def summary(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bo
         old = context_size(Path(context_dir), Matcher(parse_dockerignore(found.old_text)))
         new = context_size(Path(context_dir), Matcher(parse_dockerignore(render(found.old_text, found.applied))))
         value = (found, old[0] - new[0], old[1] - new[1])
-    for stale in [k for k, (t, _) in _recent.items() if now - t >= _CACHE_SECONDS]:
-        del _recent[stale]
+    # entries are in the order they were put in, which is their time order: the stale ones lead
+    while _recent:
+        oldest = next(iter(_recent))
+        if now - _recent[oldest][0] < _CACHE_SECONDS:
+            break
+        del _recent[oldest]
+    _recent.pop(key, None)
     _recent[key] = (now, value)
     return value
 
