@@ -137,6 +137,7 @@ class _Parser:
         leading: list[Line] = []
         contents, newlines = self.contents, self.newlines
         n = len(contents)
+        limit = self.with_parts
         while self.i < n:
             content = contents[self.i]
             stripped = content.lstrip(GO_SPACE)
@@ -145,15 +146,11 @@ class _Parser:
                 self.i += 1
                 continue
             start = self.i
-            if len(found) == self.with_parts:  # a large file: the next ones from their source
+            if len(found) == limit:  # a large file: the next ones from their source
                 self.from_source = True
             found.append(self.instruction(content, stripped, tuple(leading) if leading else ()))
             leading = []
-            # the tree keeps its own pieces of the lines: let the lines go
-            if self.i == start + 1:
-                contents[start] = None
-            else:
-                contents[start : self.i] = [None] * (self.i - start)
+            contents[start] = None  # the tree keeps its own pieces of the line: let the line go
         return tuple(found), tuple(leading)
 
     def instruction(self, content: str, stripped: str, leading: tuple[Line, ...]) -> Instruction:
@@ -226,7 +223,9 @@ class _Parser:
         if self.i == first + 1:  # one line
             source = self.contents[first] + self.newlines[first]
         else:
-            source = "".join(map(str.__add__, self.contents[first : self.i], self.newlines[first : self.i]))
+            contents = self.contents
+            source = "".join(map(str.__add__, contents[first : self.i], self.newlines[first : self.i]))
+            contents[first + 1 : self.i] = [None] * (self.i - first - 1)  # as the parser lets lines go
         return SourceInstruction(keyword, newline, leading, indent, self.escape, source)
 
     def continued(self, cur: str, first: str, keyword: str, k: int) -> tuple[tuple[Part, ...], str]:
@@ -259,6 +258,8 @@ class _Parser:
             if piece:
                 parts.append(piece)
             cur = c2
+            if not self.from_source:  # (from_lines joins them first)
+                contents[self.i] = None  # as for the first line
             newline = newlines[self.i]
             self.i += 1
         return tuple(parts), newline
