@@ -364,8 +364,15 @@ def one_pass(
     return out, [d for d in diags if d.fix is not None and id(d.fix) in chosen], diags
 
 
-def fix_text(text: str, settings: Settings | None = None, path: Path | None = None) -> FixResult:
+def fix_text(
+    text: str, settings: Settings | None = None, path: Path | None = None, *, keep_found: bool = True,
+    keep_applied: bool = True,
+) -> FixResult:
     """Fix until stable, then verify; raises ``SlimfixSyntaxError`` or ``VerificationError``.
+
+    ``keep_found=False`` / ``keep_applied=False``: the caller never reads ``found`` / ``applied``
+    (a quiet ``--check`` reads neither), which stay empty; on a large file the first pass's
+    findings alone are thousands of records, kept through every later pass.
 
     The cycle collector is paused meanwhile: the trees and views built here hold no reference
     cycles, yet on a large file its full collections re-walk millions of live objects and made
@@ -374,39 +381,40 @@ def fix_text(text: str, settings: Settings | None = None, path: Path | None = No
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _fix_text(text, settings or Settings(), path)
+        return _fix_text(text, settings or Settings(), path, keep_found, keep_applied)
     finally:
         if enabled:
             gc.enable()
 
 
-def _fix_text(text: str, settings: Settings, path: Path | None) -> FixResult:
+def _fix_text(text: str, settings: Settings, path: Path | None, keep_found: bool, keep_applied: bool) -> FixResult:
     df = parse(text)
     if not df.same_code(text):
         raise VerificationError("the parser lost bytes of this file; refusing to rewrite it")
     current = text
     applied: list[Diagnostic] = []
-    found: list[Diagnostic] | None = None
+    found: list[Diagnostic] | None = None if keep_found else []
+    codes: set[str] = set()  # of the fixes applied so far, for the messages below
     for _ in range(MAX_PASSES):
         out, fixed, diags = one_pass(current, settings, path, df)
         if not fixed:
             return FixResult(text, current, applied, diags, diags if found is None else found)
         if found is None:
             found = detached(diags)
-        fixed = detached(fixed)
+        now = {d.code for d in fixed}
+        codes |= now
+        fixed = detached(fixed) if keep_applied else []
         # this tree and the views memoised on it are done with: let them go before the next parse
         df = diags = None  # type: ignore[assignment]
         try:
             df = parse(out)
         except Exception as exc:  # a fix produced text that does not parse: a slimfix bug
-            codes = ", ".join(sorted({d.code for d in fixed}))
-            raise VerificationError(f"a fix by {codes} produced an unparsable file ({exc}); nothing written") from None
+            raise VerificationError(f"a fix by {', '.join(sorted(now))} produced an unparsable file ({exc}); nothing written") from None
         if not df.same_code(out):
             raise VerificationError("a rewrite does not round-trip; nothing written")
         applied.extend(fixed)
         current = out
-    codes = ", ".join(sorted({d.code for d in applied}))
-    raise VerificationError(f"fixes did not converge after {MAX_PASSES} passes ({codes}); nothing written")
+    raise VerificationError(f"fixes did not converge after {MAX_PASSES} passes ({', '.join(sorted(codes))}); nothing written")
 
 
 def detached(diags: list[Diagnostic]) -> list[Diagnostic]:

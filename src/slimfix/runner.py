@@ -173,7 +173,15 @@ def fix_file(path: Path, options: Options, context: Path | None = None) -> tuple
         settings = settings.replace(context=context)
     if settings_excluded(options, path):
         return settings, None
-    return settings, _lean(fix_text(decode(path.read_bytes()), settings, path))
+    return settings, _lean(fix_text(decode(path.read_bytes()), settings, path, **_read(options)))
+
+
+def _read(options: Options) -> dict[str, bool]:
+    """Which lists of a result the run may read (``_report``): none when quiet in text, and
+    under --write not what the source has.  What it never reads, ``fix_text`` need not keep
+    (on a large file, thousands of findings)."""
+    shown = options.output_format != "text" or not options.quiet
+    return {"keep_found": shown and options.mode is not Mode.WRITE, "keep_applied": shown}
 
 
 def _lean(result: FixResult) -> FixResult:

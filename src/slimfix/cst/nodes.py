@@ -294,6 +294,72 @@ class Instruction(Node):
         return tuple(line.text.strip() for line in self.leading if line.is_comment)
 
 
+class SourceInstruction(Instruction):
+    """An instruction of a large file (of more than ``VIEWS_KEPT``), which the parser builds
+    from its source (``_source``: its own text, here-documents included).
+
+    A piece, a ``Continuation`` and a tuple per line would take twice the text's size again:
+    ``parts`` and ``heredocs`` are views here, derived from the source when asked for and kept
+    with the other views (in ``__dict__``).  Everything else is an ``Instruction``'s.
+    """
+
+    __slots__ = ("_source",)
+
+    def __init__(
+        self, keyword: str, newline: str, leading: tuple[Line, ...], indent: str, escape: str, source: str
+    ) -> None:
+        # Instruction.__init__ without parts and heredocs (the slots stay unset)
+        self.keyword = keyword
+        self.newline = newline
+        self.leading = leading
+        self.indent = indent
+        self.escape = escape
+        self._sem = None
+        self._source = source
+        name = _NAMES.get(keyword)
+        if name is None:
+            name = _NAMES[keyword] = sys.intern(keyword.upper())
+        self.name = name
+
+    @property  # type: ignore[override]
+    def parts(self) -> tuple[Part, ...]:
+        parts = self.__dict__.get("parts")
+        return parts if parts is not None else self._derived()[0]
+
+    @property  # type: ignore[override]
+    def heredocs(self) -> tuple[Heredoc, ...]:
+        docs = self.__dict__.get("heredocs")
+        return docs if docs is not None else self._derived()[1]
+
+    def _derived(self) -> tuple[tuple[Part, ...], tuple[Heredoc, ...]]:
+        source = self._source
+        # one line ended by its own newline (nearly all): the part is what follows the keyword;
+        # else (more lines, or a continuation at the end of the file) the parser reads it again
+        if self.newline and source.find("\n") == len(source) - 1:
+            start, stop = len(self.indent) + len(self.keyword), len(source) - len(self.newline)
+            parts: tuple[Part, ...] = (source[start:stop],) if stop > start else ()
+            docs: tuple[Heredoc, ...] = ()
+        else:
+            # (the parser, which built this instruction, imports this module: it is loaded)
+            parts, docs = sys.modules["slimfix.cst.parser"].parts_of(source, self.keyword, self.indent, self.escape)
+        memo = self.__dict__  # kept with the views (_KEEPS_NOTHING drops them)
+        memo["parts"] = parts
+        memo["heredocs"] = docs
+        return parts, docs
+
+    def emit_own(self, out: list[str], nl: str) -> None:
+        out.append(self._source)
+
+    @property
+    def text(self) -> str:
+        return self._source
+
+    def with_changes(self, **changes: object) -> Instruction:
+        """A new ``Instruction``, built with its parts."""
+        fields = {f: getattr(self, f) for f in self._fields}
+        return Instruction(**fields).with_changes(**changes)
+
+
 class _KeepsNothing(dict):
     """The memo of an instruction that keeps no views: what is stored in it is dropped."""
 
@@ -306,7 +372,8 @@ class _KeepsNothing(dict):
 _KEEPS_NOTHING = _KeepsNothing()
 # A parsed file of more instructions than this keeps no views (``Instruction.keep_views``) but
 # while ``engine.check_tree`` checks the window of stages they are in: all of them at once
-# would take several times the file's size.
+# would take several times the file's size.  Its instructions past this many are
+# ``SourceInstruction``s, whose parts are views too.
 VIEWS_KEPT = 2000
 _NAMES: dict[str, str] = {}  # each spelling of a keyword seen -> in upper case
 

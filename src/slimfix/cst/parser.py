@@ -23,6 +23,7 @@ from slimfix.cst.nodes import (
     Instruction,
     Line,
     Part,
+    SourceInstruction,
 )
 from slimfix.cst.semantics import (
     HEREDOC_KEYWORDS,
@@ -97,12 +98,16 @@ def _default_newline(text: str) -> str:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, with_parts: int | None = None) -> None:
         self.bom = BOM if text.startswith(BOM) else ""
         # an instruction's lines become None once the tree holds its own pieces of them
         self.contents, self.newlines = _split_lines(text[len(self.bom) :])
         self.escape = "\\"
         self.i = 0
+        # how many instructions are built with their parts (None: all); the next ones are
+        # ``SourceInstruction``s, built from their source (a large file's)
+        self.with_parts = with_parts
+        self.from_source = False
 
     def error(self, reason: str, line: int | None = None, column: int = 1) -> SlimfixSyntaxError:
         return SlimfixSyntaxError(reason, (self.i + 1) if line is None else line, column)
@@ -132,6 +137,7 @@ class _Parser:
         leading: list[Line] = []
         contents, newlines = self.contents, self.newlines
         n = len(contents)
+        limit = self.with_parts
         while self.i < n:
             content = contents[self.i]
             stripped = content.lstrip(GO_SPACE)
@@ -140,6 +146,8 @@ class _Parser:
                 self.i += 1
                 continue
             start = self.i
+            if len(found) == limit:  # a large file: the next ones from their source
+                self.from_source = True
             found.append(self.instruction(content, stripped, tuple(leading) if leading else ()))
             leading = []
             contents[start] = None  # the tree keeps its own pieces of the line: let the line go
@@ -180,6 +188,8 @@ class _Parser:
             docs: tuple[Heredoc, ...] = ()
             if upper in HEREDOC_KEYWORDS and "<<" in line:
                 docs = self.heredocs(line, start_line)
+            if self.from_source:
+                return self.from_lines(keyword, newline, leading, indent, start_line - 1)
             return Instruction(keyword, parts, newline, docs, leading, indent, escape)
         try:
             if kept:
@@ -203,7 +213,20 @@ class _Parser:
         docs = ()
         if run.keyword in HEREDOC_KEYWORDS and not run.json and "<<" in line:
             docs = self.heredocs(line, start_line)  # the view does not depend on the bodies
+        if self.from_source:
+            return self.from_lines(keyword, newline, leading, indent, start_line - 1)
         return Instruction(keyword, parts, newline, docs, leading, indent, escape, sem)
+
+    def from_lines(self, keyword: str, newline: str, leading: tuple[Line, ...], indent: str, first: int) -> Instruction:
+        """The instruction read from line ``first`` up to ``self.i``, built from its source:
+        its lines joined, here-documents included (a large file's; no view kept)."""
+        if self.i == first + 1:  # one line
+            source = self.contents[first] + self.newlines[first]
+        else:
+            contents = self.contents
+            source = "".join(map(str.__add__, contents[first : self.i], self.newlines[first : self.i]))
+            contents[first + 1 : self.i] = [None] * (self.i - first - 1)  # as the parser lets lines go
+        return SourceInstruction(keyword, newline, leading, indent, self.escape, source)
 
     def continued(self, cur: str, first: str, keyword: str, k: int) -> tuple[tuple[Part, ...], str]:
         """The parts of an instruction whose first line ``cur`` continues at ``k``, and the
@@ -235,7 +258,8 @@ class _Parser:
             if piece:
                 parts.append(piece)
             cur = c2
-            contents[self.i] = None  # as for the first line
+            if not self.from_source:  # (from_lines joins them first)
+                contents[self.i] = None  # as for the first line
             newline = newlines[self.i]
             self.i += 1
         return tuple(parts), newline
@@ -266,7 +290,7 @@ def parse(text: str) -> Dockerfile:
     """Parse a whole Dockerfile.  ``parse(text).code == text`` for every text that parses."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes str, not {type(text).__name__}")
-    p = _Parser(text)
+    p = _Parser(text, VIEWS_KEPT)
     # The tree has no reference cycles, so the cycle collector has nothing to find while it
     # grows; pausing it keeps a large file from being traversed again and again.
     paused = gc.isenabled()
@@ -284,6 +308,24 @@ def parse(text: str) -> Dockerfile:
     return Dockerfile(header, instructions, footer, _default_newline(text))
 
 
+def parts_of(source: str, keyword: str, indent: str, escape: str) -> tuple[tuple[Part, ...], tuple[Heredoc, ...]]:
+    """The parts and here-documents of an instruction the parser built from its ``source``
+    (``SourceInstruction._source``; read and checked once already, so not checked again)."""
+    p = _Parser(source)
+    p.escape = escape
+    stripped = p.contents[0][len(indent) :]
+    last = stripped[-1]
+    k = _continues(stripped, 0, escape) if last == escape or last == " " or last == "\t" else -1
+    if k < 0:
+        parts: tuple[Part, ...] = (stripped[len(keyword) :],) if len(stripped) > len(keyword) else ()
+        p.i = 1
+    else:
+        parts = p.continued(stripped, stripped[:k], keyword, k)[0]
+    # the lines left are here-documents: the parser found them after this logical line
+    docs = p.heredocs(logical_line(keyword, parts), 1) if p.i < len(p.contents) else ()
+    return parts, docs
+
+
 def parse_instruction(text: str, escape: str = "\\") -> Instruction:
     """Parse exactly one instruction (with any comment lines above it) from a snippet."""
     p = _Parser(text)
@@ -294,4 +336,4 @@ def parse_instruction(text: str, escape: str = "\\") -> Instruction:
     return instructions[0]
 
 
-__all__ = ["GO_SPACE", "directive_of", "parse", "parse_instruction"]
+__all__ = ["GO_SPACE", "directive_of", "parse", "parse_instruction", "parts_of"]
