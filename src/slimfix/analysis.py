@@ -72,6 +72,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
+from slimfix import across
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.nodes import Stage
 from slimfix.cst.record import Record
@@ -637,6 +638,8 @@ def _kept_effects(instr: Instruction, state: State) -> Effects:
     fix and a batch holds many alike files: most instructions come back with the same text
     and state.  Long texts are not kept.
     """
+    if not across.KEEPING:
+        return effects(instr, state)
     text = instr.text
     if len(text) > _KEPT_TEXT:
         return effects(instr, state)
@@ -880,6 +883,8 @@ def advance(instr: Instruction, state: State) -> State:
     """
     if instr.name not in _ADVANCES:
         return state
+    if not across.KEEPING:
+        return _advance(instr, state)
     text = instr.text
     if len(text) > _KEPT_TEXT:
         return _advance(instr, state)

@@ -231,7 +231,7 @@ def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> 
     every transform checks the first window, then the next..., and each window's views are let
     go when it is done.  A file up to ``WINDOW`` instructions is one window.
     """
-    from slimfix import analysis, pragmas
+    from slimfix import across, analysis, pragmas
 
     prag = pragmas.scan(df)
     if prag.skip_file:
@@ -245,15 +245,16 @@ def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> 
     if len(windows) > 1:
         _keep_views(df.instructions, False)
     found: list[Diagnostic] = []
-    for window in windows:
-        stages = df.stages[window.start : window.stop]
-        instructions = [instr for stage in stages for instr in stage.instructions]
-        _keep_views(instructions, True)
-        for module in modules:
-            found.extend(module.check(Context(df, settings, path, module.CODE, window, carry[module.CODE])))
-        if release:
-            _keep_views(instructions, False)
-            analysis.forget(df, stages)
+    with across.paused(release):  # its next pass would not find them again (see slimfix.across)
+        for window in windows:
+            stages = df.stages[window.start : window.stop]
+            instructions = [instr for stage in stages for instr in stage.instructions]
+            _keep_views(instructions, True)
+            for module in modules:
+                found.extend(module.check(Context(df, settings, path, module.CODE, window, carry[module.CODE])))
+            if release:
+                _keep_views(instructions, False)
+                analysis.forget(df, stages)
     kept = [d for d in found if not prag.suppressed(d)]
     if settings.enabled(pragmas.CODE):
         kept.extend(prag.unused(df))

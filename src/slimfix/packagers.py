@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
+from slimfix import across
 from slimfix.analysis import parent_stage, position
 from slimfix.cst import Dockerfile, Instruction, parse_instruction
 from slimfix.cst.record import Record
@@ -314,7 +315,7 @@ def _kept_heredoc_scripts(instr: Instruction, scr: Script) -> tuple[Script, ...]
     Long texts are not kept."""
     contents = tuple([doc.content for doc in instr.heredocs])
     key = (tuple([c.program for c in scr.commands]), contents)
-    if sum(map(len, contents)) > _KEPT_TEXT:
+    if sum(map(len, contents)) > _KEPT_TEXT or not across.KEEPING:
         return tuple(_heredoc_scripts(contents, key[0]))
     found = _KEPT.get(key)
     if found is None:

@@ -15,6 +15,7 @@ import sys
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+from slimfix import across
 from slimfix.cst.nodes import Continuation, Instruction
 from slimfix.cst.record import Record
 from slimfix.cst.semantics import Semantics
@@ -430,7 +431,7 @@ def _script(instr: Instruction, sem: Semantics) -> Script | None:
     if sem.keyword not in ("RUN", "CMD", "ENTRYPOINT") or sem.json or not sem.args:
         return None
     key = (sem.args, sem.args_start, sem.segments, bool(instr.heredocs))
-    if len(sem.args) > _CACHE_TEXT:
+    if len(sem.args) > _CACHE_TEXT or not across.KEEPING:
         return _view(*key)
     return _cached_view(*key)
 
