@@ -151,15 +151,17 @@ def timed(fn, n: int, warm: bool = True, before=None) -> float:  # noqa: ANN001
 
 
 def forget_kept() -> None:
-    """Empty slimfix's memos kept across trees (effects, States, shell views and what is kept
-    on them, here-document scripts).
+    """Empty slimfix's memos kept across trees (semantics, effects, States, shell views and
+    what is kept on them, here-document scripts).
 
     They serve the fix loop's re-parse and a batch's alike files; a file checked again in the
     same process would find its own answers there, so a small file that fits in them timed
     faster per KB than a large one that does not.  The size benchmark empties them first.
     """
     from slimfix import analysis, packagers, shell
+    from slimfix.cst import nodes
 
+    nodes._SEMS.clear()
     analysis._KEPT.clear()
     analysis._ADVANCED.clear()
     packagers._KEPT.clear()

@@ -8,17 +8,20 @@ from collections import OrderedDict
 from test_check_windows import _generated, _joined
 
 from slimfix import across, analysis, engine, packagers, parse, shell
+from slimfix.cst import nodes
 from slimfix.engine import Settings, check_tree
 
 
 def _sizes() -> tuple[int, ...]:
-    return len(analysis._KEPT), len(analysis._ADVANCED), len(packagers._KEPT), shell._cached_view.cache_info().currsize
+    return (len(analysis._KEPT), len(analysis._ADVANCED), len(packagers._KEPT), shell._cached_view.cache_info().currsize,
+            len(nodes._SEMS))
 
 
 def test_a_file_checked_in_windows_keeps_nothing_across_trees(monkeypatch) -> None:
     monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
     monkeypatch.setattr(analysis, "_ADVANCED", OrderedDict())
     monkeypatch.setattr(packagers, "_KEPT", {})
+    monkeypatch.setattr(nodes, "_SEMS", OrderedDict())
     shell._cached_view.cache_clear()
     text = _joined(_generated(40), 40)[0]
     whole = check_tree(parse(text), Settings())
@@ -26,10 +29,11 @@ def test_a_file_checked_in_windows_keeps_nothing_across_trees(monkeypatch) -> No
     monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
     monkeypatch.setattr(analysis, "_ADVANCED", OrderedDict())
     monkeypatch.setattr(packagers, "_KEPT", {})
+    monkeypatch.setattr(nodes, "_SEMS", OrderedDict())
     shell._cached_view.cache_clear()
     monkeypatch.setattr(engine, "WINDOW", 1)  # a window per stage, as a large file's
     assert check_tree(parse(text), Settings()) == whole
-    assert _sizes() == (0, 0, 0, 0) and across.KEEPING
+    assert _sizes() == (0, 0, 0, 0, 0) and across.KEEPING
 
 
 def test_paused_nests_and_restores() -> None:

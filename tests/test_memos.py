@@ -263,3 +263,36 @@ def test_states_kept_across_trees_match_fresh_ones(monkeypatch) -> None:
                     checked += 1
                 state = after
     assert checked > 1000 and kept > checked / 3
+
+
+def test_semantics_kept_across_trees_match_fresh_ones(monkeypatch) -> None:
+    """An instruction's semantics are kept by its text and escape character: every instruction
+    of the golden and generated files, parsed twice (the second time finds them kept), reads as
+    a fresh ``analyse`` of its own fields does."""
+    from test_check_windows import _generated
+
+    from slimfix.cst import nodes
+    from slimfix.cst.semantics import analyse
+    from slimfix.errors import SlimfixError
+
+    monkeypatch.setattr(nodes, "_SEMS", OrderedDict())
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
+    texts += _generated(60)
+
+    def seen(sem) -> tuple:
+        inner = seen(sem.inner) if sem.inner is not None else None
+        return (sem.keyword, sem.flags, sem.value, sem.json, sem.args, sem.args_start, sem.line, sem.segments, inner)
+
+    checked = shared = 0
+    for text in texts * 2:
+        try:
+            df = parse(text)
+        except SlimfixError:
+            continue
+        for instr in df.instructions:
+            kept = instr.sem
+            assert seen(kept) == seen(analyse(instr.keyword, instr.indent, instr.parts, instr.escape)), instr.text
+            shared += any(kept is other for other in nodes._SEMS.values())
+            checked += 1
+    assert checked > 4000 and shared > checked / 4

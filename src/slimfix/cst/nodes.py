@@ -17,10 +17,12 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Union
 
+from slimfix import across
 from slimfix.cst.semantics import Semantics, analyse
 
 
@@ -254,7 +256,7 @@ class Instruction(Node):
         """The BuildKit view of this instruction (computed once, on first use)."""
         sem = self._sem
         if sem is None:
-            sem = analyse(self.keyword, self.indent, self.parts, self.escape)
+            sem = _kept_sem(self)
             if self.__dict__ is not _KEEPS_NOTHING:
                 self._sem = sem
         return sem
@@ -358,6 +360,30 @@ class SourceInstruction(Instruction):
         """A new ``Instruction``, built with its parts."""
         fields = {f: getattr(self, f) for f in self._fields}
         return Instruction(**fields).with_changes(**changes)
+
+
+def _kept_sem(instr: Instruction) -> Semantics:
+    """``analyse`` of the instruction, kept across trees by ``(instr.text, instr.escape)``: the
+    parser reads the same fields from the same text, and the view reads nothing else.  The fix
+    loop's next pass re-parses the file; most of its instructions come back unchanged (see
+    ``slimfix.across``).  Long texts are not kept."""
+    if not across.KEEPING:
+        return analyse(instr.keyword, instr.indent, instr.parts, instr.escape)
+    text = instr.text
+    if len(text) > _SEM_TEXT:
+        return analyse(instr.keyword, instr.indent, instr.parts, instr.escape)
+    key = (text, instr.escape)
+    found = _SEMS.get(key)
+    if found is None:
+        found = _SEMS[key] = analyse(instr.keyword, instr.indent, instr.parts, instr.escape)
+        if len(_SEMS) > _SEM_SIZE:
+            _SEMS.popitem(last=False)  # the oldest
+    return found
+
+
+_SEMS: OrderedDict[tuple[str, str], Semantics] = OrderedDict()
+_SEM_SIZE = 1024
+_SEM_TEXT = 4096
 
 
 class _KeepsNothing(dict):
