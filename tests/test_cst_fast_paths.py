@@ -332,3 +332,23 @@ def test_go_space_is_not_python_space() -> None:
     # str.split() would also split on \x1c..\x1f; Go's unicode.IsSpace does not
     assert parse_words("a\x1cb c", "\\") == ["a\x1cb", "c"]
     assert all(is_go_space(c) for c in GO_SPACE)
+
+
+def reference_line_starts(code: str) -> list[int]:
+    """0, then one past each newline, found one at a time."""
+    starts, i = [0], code.find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = code.find("\n", i + 1)
+    return starts
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["FROM a\n", "RUN b \\\n c\n", "\n", "# x\r\n", "ENV A=1", "\r\n"]), max_size=12))
+def test_line_starts_match_the_reference(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    try:
+        df = parse(text)
+    except SlimfixSyntaxError:
+        return
+    assert list(df.line_starts) == reference_line_starts(df.code)
