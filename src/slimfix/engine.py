@@ -24,6 +24,7 @@ from slimfix.errors import VerificationError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from slimfix.pragmas import Pragmas
     from slimfix.shell import TextEdit
 
 MAX_PASSES = 12
@@ -143,13 +144,15 @@ class Context:
     in ``df.stages``).  Lookups across stages still see the whole tree (``df``).  ``carry`` is a
     dict the module keeps from one window to the next of a pass (what it learnt about earlier
     stages); ``last`` is true in the last window, where a check of the whole file runs once.
+    ``suppressions``: the file's suppression comments as ``check_tree`` read them (None outside
+    it), to ask ``covers`` only: ``check_tree`` marks them used once every transform is done.
     """
 
-    __slots__ = ("df", "settings", "path", "code", "window", "carry")
+    __slots__ = ("df", "settings", "path", "code", "window", "carry", "suppressions")
 
     def __init__(
         self, df: Dockerfile, settings: Settings, path: Path | None = None, code: str = "",
-        window: range | None = None, carry: dict | None = None,
+        window: range | None = None, carry: dict | None = None, suppressions: Pragmas | None = None,
     ) -> None:
         self.df = df
         self.settings = settings
@@ -157,6 +160,7 @@ class Context:
         self.code = code
         self.window = range(len(df.stages)) if window is None else window
         self.carry = {} if carry is None else carry
+        self.suppressions = suppressions
 
     @property
     def stages(self) -> tuple[Stage, ...]:
@@ -251,7 +255,7 @@ def check_tree(df: Dockerfile, settings: Settings, path: Path | None = None) -> 
             instructions = [instr for stage in stages for instr in stage.instructions]
             _keep_views(instructions, True)
             for module in modules:
-                found.extend(module.check(Context(df, settings, path, module.CODE, window, carry[module.CODE])))
+                found.extend(module.check(Context(df, settings, path, module.CODE, window, carry[module.CODE], prag)))
             if release:
                 _keep_views(instructions, False)
                 analysis.forget(df, stages)

@@ -57,8 +57,8 @@ _PACKAGE_MANAGERS = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    prag = ctx.carry.get("pragmas")
-    if prag is None:
+    prag = ctx.suppressions or ctx.carry.get("pragmas")
+    if prag is None:  # checked outside check_tree (SF301 asks what this pass will fix)
         prag = ctx.carry["pragmas"] = pragmas.scan(ctx.df)
     stages = ctx.df.stages
     for k in ctx.window:
