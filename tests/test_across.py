@@ -3,7 +3,6 @@ it again, and on the 5 MB benchmark file the memos held 8 MB of its peak."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 
 from test_check_windows import _generated, _joined
 
@@ -18,18 +17,18 @@ def _sizes() -> tuple[int, ...]:
 
 
 def test_a_file_checked_in_windows_keeps_nothing_across_trees(monkeypatch) -> None:
-    monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
-    monkeypatch.setattr(analysis, "_ADVANCED", OrderedDict())
+    monkeypatch.setattr(analysis, "_KEPT", across.Memo(2048))
+    monkeypatch.setattr(analysis, "_ADVANCED", across.Memo(2048))
     monkeypatch.setattr(packagers, "_KEPT", {})
-    monkeypatch.setattr(nodes, "_SEMS", OrderedDict())
+    monkeypatch.setattr(nodes, "_SEMS", across.Memo(1024))
     shell._cached_view.cache_clear()
     text = _joined(_generated(40), 40)[0]
     whole = check_tree(parse(text), Settings())
     assert all(_sizes()) and across.KEEPING  # one window: kept, and keeping again after
-    monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
-    monkeypatch.setattr(analysis, "_ADVANCED", OrderedDict())
+    monkeypatch.setattr(analysis, "_KEPT", across.Memo(2048))
+    monkeypatch.setattr(analysis, "_ADVANCED", across.Memo(2048))
     monkeypatch.setattr(packagers, "_KEPT", {})
-    monkeypatch.setattr(nodes, "_SEMS", OrderedDict())
+    monkeypatch.setattr(nodes, "_SEMS", across.Memo(1024))
     shell._cached_view.cache_clear()
     monkeypatch.setattr(engine, "WINDOW", 1)  # a window per stage, as a large file's
     assert check_tree(parse(text), Settings()) == whole

@@ -3,13 +3,31 @@ kept is exactly what a fresh computation gives."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 
-from slimfix import packagers, parse, parse_instruction
+from slimfix import across, packagers, parse, parse_instruction
 from slimfix.engine import Settings, check_text
 from slimfix.shell import script
 
 HEREDOC = "FROM debian\nRUN <<EOF\napt-get update\napt-get install -y curl\npip install flask\nEOF\n"
+
+
+def _trees(rounds: int = 2):
+    """The golden inputs and 60 generated files, parsed (those that parse), ``rounds`` times over:
+    a second round finds what the first kept."""
+    from pathlib import Path
+
+    from test_check_windows import _generated
+
+    from slimfix.errors import SlimfixError
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
+    texts += _generated(60)
+    for text in texts * rounds:
+        try:
+            yield parse(text)
+        except SlimfixError:
+            continue
 
 
 def test_calls_recognise_each_command_once_per_script(monkeypatch) -> None:
@@ -73,7 +91,7 @@ def test_state_env_paths_are_kept() -> None:
 def test_effects_are_kept_across_trees_by_text_escape_and_state(monkeypatch) -> None:
     from slimfix import analysis
 
-    monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
+    monkeypatch.setattr(analysis, "_KEPT", across.Memo(2048))
     computed: list[str] = []
     real = analysis.effects
     monkeypatch.setattr(analysis, "effects", lambda instr, state: computed.append(instr.text) or real(instr, state))
@@ -92,26 +110,10 @@ def test_effects_are_kept_across_trees_by_text_escape_and_state(monkeypatch) -> 
 
 
 def test_kept_effects_equal_fresh_ones_on_the_golden_and_generated_files() -> None:
-    import importlib.util
-    import sys
-    from pathlib import Path
-
     from slimfix import analysis
-    from slimfix.errors import SlimfixError
 
-    root = Path(__file__).resolve().parents[1]
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
-    spec = importlib.util.spec_from_file_location("gen_corpus", root / "bench" / "gen_corpus.py")
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules["gen_corpus"] = gen
-    spec.loader.exec_module(gen)
-    texts += [data.decode("utf-8") for _, data in gen.generate(7, 60)]
     checked = 0
-    for text in texts * 2:  # the second round finds them kept
-        try:
-            df = parse(text)
-        except SlimfixError:
-            continue
+    for df in _trees():
         for stage in df.stages:
             for step in analysis.stage_steps(df, stage):
                 fresh = analysis.effects(step.instr, step.state)
@@ -129,7 +131,7 @@ def test_context_reads_cost_no_footprint_and_sf202_reads_only_the_steps_after_th
     runs: list[str] = []
     real = footprints.run_footprint
     monkeypatch.setattr(footprints, "run_footprint", lambda instr, state: runs.append(instr.text) or real(instr, state))
-    monkeypatch.setattr(analysis, "_KEPT", OrderedDict())
+    monkeypatch.setattr(analysis, "_KEPT", across.Memo(2048))
     text = (
         "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n"
         "RUN --mount=type=bind,source=req.txt,target=/r.txt pip install --no-cache-dir -r /r.txt\n"
@@ -193,26 +195,16 @@ def test_package_runs_kept_on_the_shell_view_match_fresh_ones(monkeypatch) -> No
     """SF301's reading of a package RUN is kept with its shell view (per distribution), which a
     re-parsed alike instruction shares: every RUN of the golden and generated files, under
     several distributions, reads the same kept as fresh, and asked again is not read again."""
-    from test_check_windows import _generated
-
     from slimfix import stage_shape
-    from slimfix.errors import SlimfixError
     from slimfix.runtime_libs import distro_of
     from slimfix.shell import _view
 
-    root = __import__("pathlib").Path(__file__).resolve().parents[1]
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
-    texts += _generated(60)
     distros = [distro_of(image) for image in ("debian:bookworm", "python:3.12-alpine", "node:20", "ubuntu:22.04")]
     read: list[object] = []
     real = stage_shape._package_run
     monkeypatch.setattr(stage_shape, "_package_run", lambda scr, distro: read.append((id(scr), distro)) or real(scr, distro))
     checked = found = 0
-    for text in texts:
-        try:
-            df = parse(text)
-        except SlimfixError:
-            continue
+    for df in _trees(1):
         for instr in df.instructions:
             scr = script(instr)
             if instr.name != "RUN" or scr is None or scr.opaque or not scr.commands:
@@ -236,21 +228,11 @@ def test_states_kept_across_trees_match_fresh_ones(monkeypatch) -> None:
     instruction's text and the State before it: along every stage of the golden and generated
     files, parsed twice (the second time finds them kept), it gives what a fresh ``_advance``
     does, and asked again the very same State."""
-    from test_check_windows import _generated
-
     from slimfix import analysis
-    from slimfix.errors import SlimfixError
 
-    monkeypatch.setattr(analysis, "_ADVANCED", OrderedDict())
-    root = __import__("pathlib").Path(__file__).resolve().parents[1]
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
-    texts += _generated(60)
+    monkeypatch.setattr(analysis, "_ADVANCED", across.Memo(2048))
     checked = kept = 0
-    for text in texts * 2:
-        try:
-            df = parse(text)
-        except SlimfixError:
-            continue
+    for df in _trees():
         for stage in df.stages:
             state = analysis.initial_state(df, stage)
             for instr in stage.instructions:
@@ -269,27 +251,17 @@ def test_semantics_kept_across_trees_match_fresh_ones(monkeypatch) -> None:
     """An instruction's semantics are kept by its text and escape character: every instruction
     of the golden and generated files, parsed twice (the second time finds them kept), reads as
     a fresh ``analyse`` of its own fields does."""
-    from test_check_windows import _generated
-
     from slimfix.cst import nodes
     from slimfix.cst.semantics import analyse
-    from slimfix.errors import SlimfixError
 
-    monkeypatch.setattr(nodes, "_SEMS", OrderedDict())
-    root = __import__("pathlib").Path(__file__).resolve().parents[1]
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "golden").glob("*/*.Dockerfile"))]
-    texts += _generated(60)
+    monkeypatch.setattr(nodes, "_SEMS", across.Memo(1024))
 
     def seen(sem) -> tuple:
         inner = seen(sem.inner) if sem.inner is not None else None
         return (sem.keyword, sem.flags, sem.value, sem.json, sem.args, sem.args_start, sem.line, sem.segments, inner)
 
     checked = shared = 0
-    for text in texts * 2:
-        try:
-            df = parse(text)
-        except SlimfixError:
-            continue
+    for df in _trees():
         for instr in df.instructions:
             kept = instr.sem
             assert seen(kept) == seen(analyse(instr.keyword, instr.indent, instr.parts, instr.escape)), instr.text

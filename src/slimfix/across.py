@@ -13,10 +13,29 @@ of the 5 MB benchmark file's peak); ``paused`` turns keeping off while such a fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 KEEPING = True  # read by the memos on every call: a module attribute, not a function
+
+
+class Memo(OrderedDict):
+    """Answers kept by everything they are computed from, the oldest dropped past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def keep(self, key: object, compute: Callable[..., Any], *args: object) -> Any:
+        """``compute(*args)``, whose answer ``key`` determines: kept, or found kept."""
+        found = self.get(key)
+        if found is None:
+            found = self[key] = compute(*args)
+            if len(self) > self.size:
+                self.popitem(last=False)  # the oldest
+        return found
 
 
 @contextmanager

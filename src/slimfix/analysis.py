@@ -67,9 +67,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from slimfix import across
@@ -638,22 +638,22 @@ def _kept_effects(instr: Instruction, state: State) -> Effects:
     fix and a batch holds many alike files: most instructions come back with the same text
     and state.  Long texts are not kept.
     """
+    return _by_text(_KEPT, effects, instr, state)
+
+
+def _by_text(memo: across.Memo, compute: Callable[[Instruction, State], T], instr: Instruction, state: State) -> T:
+    """``compute(instr, state)``, kept in ``memo`` by ``(instr.text, instr.escape, state)``
+    unless the text is long or nothing is kept across trees now (``slimfix.across``)."""
     if not across.KEEPING:
-        return effects(instr, state)
+        return compute(instr, state)
     text = instr.text
     if len(text) > _KEPT_TEXT:
-        return effects(instr, state)
-    key = (text, instr.escape, state)
-    found = _KEPT.get(key)
-    if found is None:
-        found = _KEPT[key] = effects(instr, state)
-        if len(_KEPT) > _KEPT_SIZE:
-            _KEPT.popitem(last=False)  # the oldest
-    return found
+        return compute(instr, state)
+    return memo.keep((text, instr.escape, state), compute, instr, state)
 
 
-_KEPT: OrderedDict[tuple[str, str, State], Effects] = OrderedDict()
-_KEPT_SIZE = 2048
+T = TypeVar("T")
+_KEPT = across.Memo(2048)  # (text, escape, State) -> Effects
 _KEPT_TEXT = 4096
 
 
@@ -883,21 +883,10 @@ def advance(instr: Instruction, state: State) -> State:
     """
     if instr.name not in _ADVANCES:
         return state
-    if not across.KEEPING:
-        return _advance(instr, state)
-    text = instr.text
-    if len(text) > _KEPT_TEXT:
-        return _advance(instr, state)
-    key = (text, instr.escape, state)
-    found = _ADVANCED.get(key)
-    if found is None:
-        found = _ADVANCED[key] = _advance(instr, state)
-        if len(_ADVANCED) > _KEPT_SIZE:
-            _ADVANCED.popitem(last=False)  # the oldest
-    return found
+    return _by_text(_ADVANCED, _advance, instr, state)
 
 
-_ADVANCED: OrderedDict[tuple[str, str, State], State] = OrderedDict()
+_ADVANCED = across.Memo(2048)  # (text, escape, State before) -> State after
 
 
 def _advance(instr: Instruction, state: State) -> State:

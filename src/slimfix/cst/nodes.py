@@ -17,7 +17,6 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Iterator
 from functools import cached_property
 from itertools import accumulate
@@ -373,18 +372,11 @@ def _kept_sem(instr: Instruction) -> Semantics:
     text = instr.text
     if len(text) > _SEM_TEXT:
         return analyse(instr.keyword, instr.indent, instr.parts, instr.escape)
-    key = (text, instr.escape)
-    found = _SEMS.get(key)
-    if found is None:
-        found = _SEMS[key] = analyse(instr.keyword, instr.indent, instr.parts, instr.escape)
-        if len(_SEMS) > _SEM_SIZE:
-            _SEMS.popitem(last=False)  # the oldest
-    return found
+    return _SEMS.keep((text, instr.escape), analyse, instr.keyword, instr.indent, instr.parts, instr.escape)
 
 
 _PLUS_NEWLINE = (1).__add__
-_SEMS: OrderedDict[tuple[str, str], Semantics] = OrderedDict()
-_SEM_SIZE = 1024
+_SEMS = across.Memo(1024)  # (text, escape) -> Semantics
 _SEM_TEXT = 4096
 
 
