@@ -628,6 +628,9 @@ def effects(instr: Instruction, state: State) -> Effects:
     return Effects(kw, uses_vars=refs, changes_state=frozenset({kw}), metadata_only=True)
 
 
+T = TypeVar("T")
+
+
 def _kept_effects(instr: Instruction, state: State) -> Effects:
     """``effects(instr, state)``, kept by ``(instr.text, instr.escape, state)`` (a state is
     equal to another and hashed by its ``plain`` form).
@@ -652,7 +655,6 @@ def _by_text(memo: across.Memo, compute: Callable[[Instruction, State], T], inst
     return memo.keep((text, instr.escape, state), compute, instr, state)
 
 
-T = TypeVar("T")
 _KEPT = across.Memo(2048)  # (text, escape, State) -> Effects
 _KEPT_TEXT = 4096
 
