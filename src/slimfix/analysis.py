@@ -27,7 +27,9 @@ The per-tree answers (the State before every instruction, the stage links) are c
 and kept while the tree lives: rules ask them for every instruction, and must not re-scan the
 file.  A stage's ``stage_steps`` are kept while its instructions keep their views
 (``Instruction.keep_views``): a large file is checked a window of stages at a time, and
-``forget(df, stages)`` lets a window's Steps go.
+``forget(df, stages)`` lets a window's Steps go.  Across trees, the effects and the State after
+an instruction are kept by its text, its escape character and the State before it
+(``_kept_effects``, ``advance``; not while a large file is checked, see ``slimfix.across``).
 
 ``State`` is what is in force before an instruction: ``workdir`` (absolute, ``None`` when it
 is the base image's, which slimfix cannot see), ``user`` (``None``: the base image's),

@@ -326,9 +326,9 @@ def _installs_dependencies(instr: Instruction) -> bool:
 
 
 def _kinds(instr: Instruction) -> tuple[str, ...] | None:
-    """``_dependency_kind`` of each command; None without a complete shell view.  Kept with
-    the instruction, as the shell view it reads is (``shell.script``): a function of the
-    immutable node, asked for several times per analysis."""
+    """``_dependency_kind`` of each command; None without a complete shell view.  Kept on the
+    shell view it reads (``shell.script``), of which it is a function: asked for several times
+    per analysis, and found again by an unchanged instruction of the fix loop's next pass."""
     scr = script(instr)
     if scr is None or scr.opaque:
         return None
