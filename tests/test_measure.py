@@ -44,6 +44,7 @@ from slimfix.measure.report import (
     render_table,
     to_json,
 )
+from slimfix.measure.steps import Step
 from slimfix.measure.workspace import append_comment, choose_touch, copy_side
 
 # --- command lines -------------------------------------------------------------------
@@ -287,8 +288,11 @@ def test_to_bytes(value: object, size: int) -> None:
 
 def _measurement(changed: bool = True, layers: bool = True, after_ok: bool = True) -> Measurement:
     rows = (LayerSize("RUN pip install -r requirements.txt", "Dockerfile:7", 184_709_120),) if layers else None
-    before = Figures(551_777_280, 5, 81.44, 79.9, 6_311_567, 13, Smoke("python -V", True), rows)
-    after = Figures(367_000_000, 6, 95.3, 3.21, 3_100_000, 7, Smoke("python -V", after_ok), rows)
+    before = Figures(551_777_280, 5, 81.44, 79.9, 6_311_567, 13, Smoke("python -V", True), rows,
+                     (Step("COPY . /app", False, 0.41), Step("RUN pip install -r requirements.txt", False, 77.5)))
+    after = Figures(367_000_000, 6, 95.3, 3.21, 3_100_000, 7, Smoke("python -V", after_ok), rows,
+                    (Step("COPY requirements.txt .", True, 0.05), Step("RUN pip install -r requirements.txt", True, 0.1),
+                     Step("COPY --from=builder /root/.local /root/.local", True, 2.2), Step("COPY . /app", False, 0.4)))
     return Measurement("buildah", "Dockerfile", changed, "main.py", before, after if changed else before, ("a note",))
 
 
@@ -303,6 +307,14 @@ def test_table_rows() -> None:
     assert "layers after, largest first (lines of the rewritten Dockerfile):" in lines
     assert any(line.split()[:3] == ["184.7", "MB", "Dockerfile:7"] for line in lines)
     assert lines[-1] == "- a note"
+    steps = lines.index("steps the rebuild ran again (main.py changed):")
+    assert lines[steps + 1:steps + 6] == [
+        "  before: 2 of 2 steps",
+        "       0.4 s  COPY . /app",
+        "      77.5 s  RUN pip install -r requirements.txt",
+        "  after: 1 of 4 steps; the 3 reused took 2.4 s to check",
+        "       0.4 s  COPY . /app",
+    ]
     smoke = next(line for line in lines if line.startswith("smoke:"))
     assert smoke.split()[-2:] == ["ok", "ok"]
 
@@ -311,6 +323,8 @@ def test_table_when_nothing_changed() -> None:
     lines = render_table(_measurement(changed=False)).splitlines()
     assert next(line for line in lines if line.startswith("cold build")).split()[-1] == "same"
     assert not any(line.startswith("layers after") for line in lines)
+    assert not any(line.startswith("  after:") for line in lines)
+    assert "  before: 2 of 2 steps" in lines
 
 
 MEASURE_SCHEMA = {
@@ -331,7 +345,8 @@ MEASURE_SCHEMA = {
         "figures": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["image_size", "layers", "cold_build_s", "rebuild_s", "context_bytes", "context_files", "smoke"],
+            "required": ["image_size", "layers", "cold_build_s", "rebuild_s", "context_bytes", "context_files", "smoke",
+                         "rebuild_steps"],
             "properties": {
                 "image_size": {"type": "integer", "minimum": 0},
                 "layers": {"type": "integer", "minimum": 0},
@@ -345,6 +360,13 @@ MEASURE_SCHEMA = {
                         {"type": "object", "required": ["command", "ok"], "additionalProperties": False,
                          "properties": {"command": {"type": "string"}, "ok": {"type": "boolean"}}},
                     ]
+                },
+                "rebuild_steps": {
+                    "type": ["array", "null"],
+                    "items": {"type": "object", "required": ["instruction", "cached", "seconds"],
+                              "additionalProperties": False,
+                              "properties": {"instruction": {"type": "string"}, "cached": {"type": "boolean"},
+                                             "seconds": {"type": "number", "minimum": 0}}},
                 },
                 "layer_sizes": {
                     "type": "array",
@@ -365,6 +387,8 @@ def test_json_shape() -> None:
     assert data["before"]["cold_build_s"] == 81.44 and data["after"]["rebuild_s"] == 3.21
     assert data["after"]["layer_sizes"][0]["location"] == "Dockerfile:7"
     assert "layer_sizes" not in json.loads(to_json(_measurement(layers=False)))["before"]
+    assert data["after"]["rebuild_steps"][2] == {
+        "instruction": "COPY --from=builder /root/.local /root/.local", "cached": True, "seconds": 2.2}
 
 
 def test_human_bytes() -> None:
@@ -480,6 +504,13 @@ FAKE_BUILDAH = textwrap.dedent(
             print("error: RUN pip install: exit status 1", flush=True)
             sys.exit(1)
         tag = args[args.index("-t") + 1]
+        # with the cache on, every step before the one copying the whole context is reused
+        steps = [line for line in dockerfile.read_text().splitlines() if line[:1].isupper()][1:]
+        reused = "--no-cache" not in args
+        for number, line in enumerate(steps, start=2):
+            print(f"STEP {{number}}/{{len(steps) + 1}}: {{line}}")
+            reused = reused and not line.startswith("COPY . ")
+            print("--> Using cache 0a5e5014c190" if reused else "--> 1f85abf982c")
         (state / tag.replace("/", "_")).write_text(dockerfile.read_text())
         print("COMMIT " + tag)
     elif verb == "inspect":
@@ -556,6 +587,9 @@ def test_full_run_json(fake_buildah: Path, tmp_path: Path, capsys: pytest.Captur
     assert {"instruction": "RUN pip install -r requirements.txt", "location": location,
             "size": run_line * 1000} in data["before"]["layer_sizes"]
     assert data["before"]["smoke"] == {"command": "python -V", "ok": True} == data["after"]["smoke"]
+    pip_steps = [[(s["instruction"].split()[0], s["cached"]) for s in data[side]["rebuild_steps"]
+                  if s["instruction"].startswith(("RUN pip", "COPY"))] for side in ("before", "after")]
+    assert pip_steps == [[("COPY", False), ("RUN", False)], [("COPY", True), ("RUN", True), ("COPY", False)]]
     assert data["after"]["context_bytes"] < data["before"]["context_bytes"]  # SF001 ignored .git
     # two .git files and the Dockerfile left out, .dockerignore added
     assert data["after"]["context_files"] == data["before"]["context_files"] - 2 - 1 + 1

@@ -43,11 +43,12 @@ def test_measure_app(stand_in_bases: list[str], tmp_path: Path, capsys: pytest.C
     from slimfix.engine import Settings, fix_text
 
     rewritten = fix_text(original.decode(), Settings(context=app)).output
-    # Debian's buildah 1.28 re-copies COPY --from layers (and rebuilds every layer after them)
-    # on each rebuild, so a multi-stage rewrite's rebuild time says more about the builder than
-    # about the Dockerfile: it is compared only for single-stage rewrites (and printed above).
-    if "COPY --from" not in rewritten:
-        assert after["rebuild_s"] <= before["rebuild_s"] * NOISE_RATIO + NOISE_S
+    # Debian's buildah 1.28 reads each COPY --from source again on every rebuild to check its
+    # cache, which BuildKit does not; the rebuild's step times show that check, so it is left
+    # out of the comparison (the whole rebuild is printed above).
+    recheck = sum(step["seconds"] for step in after["rebuild_steps"]
+                  if step["cached"] and step["instruction"].startswith("COPY --from"))
+    assert after["rebuild_s"] - recheck <= before["rebuild_s"] * NOISE_RATIO + NOISE_S
     if name == "optimal":
         assert data["changed"] is False
         assert rewritten == original.decode()

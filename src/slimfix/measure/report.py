@@ -21,11 +21,18 @@ The JSON shape (``to_json``; ``version`` changes when a key changes meaning)::
       "context_bytes": 6292906,             # what the builder is sent, .dockerignore honoured
       "context_files": 13,
       "smoke": {"command": "...", "ok": true} | null,     # null without --run
+      "rebuild_steps": [                    # the rebuild's steps, in log order; null without
+        {"instruction": "RUN pip install -r requirements.txt",   # a rebuild, [] when the
+         "cached": false, "seconds": 97.2}                       # builder's log is unreadable
+      ],
       "layer_sizes": [                      # only with --layers; largest first
         {"instruction": "RUN pip install --user -r requirements.txt",
          "location": "Dockerfile:7", "size": 175303168}
       ]
     }
+
+A rebuild step is ``cached`` when the builder reused its layer; its ``seconds`` are then the
+time the builder took to check that (``FROM`` steps are left out; see ``slimfix.measure.steps``).
 
 In ``after``, locations are lines of the rewritten Dockerfile (``slimfix --diff`` shows it).
 The base image's layers are one row, at the FROM line, labelled ``(base image, N layers)``.
@@ -37,6 +44,7 @@ import json
 from dataclasses import dataclass
 
 from slimfix.measure.layers import LayerSize
+from slimfix.measure.steps import Step
 
 VERSION = 1
 
@@ -58,6 +66,7 @@ class Figures:
     context_files: int
     smoke: Smoke | None = None
     layer_sizes: tuple[LayerSize, ...] | None = None  # None: not asked for
+    rebuild_steps: tuple[Step, ...] | None = None  # None: no rebuild
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,10 @@ def figures_dict(f: Figures) -> dict:
         "context_bytes": f.context_bytes,
         "context_files": f.context_files,
         "smoke": None if f.smoke is None else {"command": f.smoke.command, "ok": f.smoke.ok},
+        "rebuild_steps": None if f.rebuild_steps is None else [
+            {"instruction": step.instruction, "cached": step.cached, "seconds": round(step.seconds, 2)}
+            for step in f.rebuild_steps
+        ],
     }
     if f.layer_sizes is not None:
         out["layer_sizes"] = [
@@ -157,6 +170,11 @@ def render_table(m: Measurement) -> str:
     for row in rows:
         cells = [row[0].ljust(widths[0])] + [cell.rjust(widths[k + 1]) for k, cell in enumerate(row[1:])]
         lines.append("  ".join(cells).rstrip())
+    sides = (("before", b), ("after", a)) if m.changed else (("before", b),)
+    if any(figures.rebuild_steps for _, figures in sides):
+        lines += ["", f"steps the rebuild ran again ({m.touched} changed):"]
+        for label, figures in sides:
+            lines += _step_rows(label, figures.rebuild_steps or ())
     for label, figures in (("before", b), ("after", a)):
         if figures.layer_sizes is not None and (label == "before" or m.changed):
             where = " (lines of the rewritten Dockerfile)" if label == "after" else ""
@@ -175,6 +193,15 @@ def _layer_rows(rows: tuple[LayerSize, ...]) -> list[str]:
     return [
         f"  {human_bytes(r.size).rjust(size_w)}  {r.location.ljust(loc_w)}  {_clip(r.instruction, 70)}" for r in rows
     ]
+
+
+def _step_rows(label: str, steps: tuple[Step, ...]) -> list[str]:
+    ran = [step for step in steps if not step.cached]
+    reused = [step for step in steps if step.cached]
+    head = f"  {label}: {len(ran)} of {len(steps)} steps"
+    if reused:
+        head += f"; the {len(reused)} reused took {sum(s.seconds for s in reused):.1f} s to check"
+    return [head] + [f"    {step.seconds:6.1f} s  {_clip(step.instruction, 66)}" for step in ran]
 
 
 def _clip(text: str, width: int) -> str:

@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from slimfix.measure.layers import attribute
 from slimfix.measure.process import TAIL_LINES, MeasureError, run
 from slimfix.measure.progress import Progress
 from slimfix.measure.report import Figures, Measurement, Smoke
+from slimfix.measure.steps import StepClock
 from slimfix.measure.workspace import (
     Side,
     append_comment,
@@ -61,8 +63,9 @@ class _Run:
     tags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def command(self, argv: tuple[str, ...], timeout: float, *, keep: int | None = TAIL_LINES, **kw):
-        return run(argv, timeout=timeout, keep=keep, on_line=self.progress.output, **kw)
+    def command(self, argv: tuple[str, ...], timeout: float, *, keep: int | None = TAIL_LINES,
+                on_line: Callable[[str], None] | None = None, **kw):
+        return run(argv, timeout=timeout, keep=keep, on_line=on_line or self.progress.output, **kw)
 
 
 def measure(request: Request, builder: Builder, progress: Progress) -> Measurement:
@@ -138,7 +141,7 @@ def _side(state: _Run, side: Side, df: Dockerfile, tag: str, touched: str | None
         progress.finish("ok" if smoke.ok else "FAILED")
         if not smoke.ok:
             state.notes.append(f"the smoke command failed in the {name} image; its output ends:\n{smoke.output}")
-    rebuild_s = None
+    rebuild_s = rebuild_steps = None
     if touched is not None:
         # A --no-cache build does not always leave layers the next build can reuse (buildah
         # 1.28 does not), so build once more with the cache on before the change: the timed
@@ -150,14 +153,16 @@ def _side(state: _Run, side: Side, df: Dockerfile, tag: str, touched: str | None
             raise _failed(builder, name, "cache warm-up build", warm)
         append_comment(side.context / touched)
         progress.start(f"rebuilding the {name} image after a change to {touched} (layer cache on)")
+        clock = StepClock(progress.output)
         again = state.command(builder.build(side.dockerfile, side.context, tag, cache=True),
-                              request.timeout, env=builder.build_env())
+                              request.timeout, env=builder.build_env(), on_line=clock)
         if not again.ok:
             raise _failed(builder, name, f"rebuild after changing {touched}", again)
-        rebuild_s = again.seconds
+        rebuild_s, rebuild_steps = again.seconds, clock.steps(again.seconds)
     progress.finish()
     layer_sizes = attribute(df, request.shown, facts.history) if request.layers else None
-    return Figures(facts.size, facts.layers, cold.seconds, rebuild_s, size, files, smoke, layer_sizes)
+    return Figures(facts.size, facts.layers, cold.seconds, rebuild_s, size, files, smoke, layer_sizes,
+                   rebuild_steps)
 
 
 def _smoke(state: _Run, image: str, command: str) -> Smoke:
@@ -207,7 +212,8 @@ def _notes(builder: Builder, original: Dockerfile, after: Side, changed: bool, t
         rewritten = _parse(after.dockerfile, "rewritten Dockerfile") if changed else original
         if any(i.name == "COPY" and i.sem.flag("from") for df in (original, rewritten) for i in df.instructions):
             notes.append(
-                "buildah 1.28 (Debian 12's) copies COPY --from layers again on every rebuild, "
-                "so multi-stage rebuild times here are longer than BuildKit's would be"
+                "buildah 1.28 (Debian 12's) reads a COPY --from source again on every rebuild to "
+                "check its cache (the reused step's time), so multi-stage rebuild times here are "
+                "longer than BuildKit's would be"
             )
     return notes
