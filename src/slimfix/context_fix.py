@@ -98,21 +98,27 @@ class Needs(Frozen):
 
 
 class Plan(Frozen):
-    """The proposals for one ignore file: ``applied`` at the settings' safety level, ``held_back`` not."""
+    """The proposals for one ignore file: ``applied`` at the settings' safety level, ``held_back`` not.
 
-    __slots__ = _fields = ("ignore_file", "old_text", "applied", "held_back")
+    ``unsafe``: how many of ``applied`` are there only because the settings allow unsafe fixes.
+    """
+
+    __slots__ = _fields = ("ignore_file", "old_text", "applied", "held_back", "unsafe")
     ignore_file: Path
     old_text: str
     applied: tuple[Proposal, ...]
     held_back: tuple[Proposal, ...]
+    unsafe: int
 
     def __init__(
         self, ignore_file: Path, old_text: str, applied: tuple[Proposal, ...], held_back: tuple[Proposal, ...],
+        unsafe: int = 0,
     ) -> None:
         _set(self, "ignore_file", ignore_file)
         _set(self, "old_text", old_text)
         _set(self, "applied", applied)
         _set(self, "held_back", held_back)
+        _set(self, "unsafe", unsafe)
 
     @property
     def new_text(self) -> str:
@@ -122,17 +128,18 @@ class Plan(Frozen):
 class SideChange(Frozen):
     """A change to a file beside the Dockerfile, with the context size before and after it."""
 
-    __slots__ = _fields = ("path", "old_text", "new_text", "size_before", "size_after", "held_back")
+    __slots__ = _fields = ("path", "old_text", "new_text", "size_before", "size_after", "held_back", "unsafe")
     path: Path
     old_text: str
     new_text: str
     size_before: tuple[int, int]  # (files, bytes) sent to the builder
     size_after: tuple[int, int]
     held_back: tuple[Proposal, ...]  # left out only with --unsafe-fixes
+    unsafe: bool  # some of the lines it adds are there only under --unsafe-fixes
 
     def __init__(
         self, path: Path, old_text: str, new_text: str, size_before: tuple[int, int], size_after: tuple[int, int],
-        held_back: tuple[Proposal, ...] = (),
+        held_back: tuple[Proposal, ...] = (), unsafe: bool = False,
     ) -> None:
         _set(self, "path", path)
         _set(self, "old_text", old_text)
@@ -140,6 +147,7 @@ class SideChange(Frozen):
         _set(self, "size_before", size_before)
         _set(self, "size_after", size_after)
         _set(self, "held_back", held_back)
+        _set(self, "unsafe", unsafe)
 
 
 # ---- what a Dockerfile needs -----------------------------------------------------------------
@@ -529,6 +537,7 @@ def plan(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bool)
     found = propose(Path(context_dir), patterns, needs.paths, needs.installs_node_modules)
     applied: list[Proposal] = []
     held: list[Proposal] = []
+    unsafe = 0
     large = [_unescape(p.pattern) for p in found if p.category == "large"] if needs.whole else []
     named = referenced(Path(context_dir), large)
     for proposal in found:
@@ -538,11 +547,12 @@ def plan(context_dir: Path, ignore_file: Path, needs: Needs, unsafe_fixes: bool)
             applied.append(proposal)
         elif not needs.unbounded:  # an install may read it: never proposed
             (applied if unsafe_fixes else held).append(proposal)
+            unsafe += unsafe_fixes
     if all(p.category == "docker" for p in applied):
-        applied = []  # the Dockerfiles are left out along with another change, never on their own
+        applied, unsafe = [], 0  # the Dockerfiles are left out along with another change, never on their own
     if not applied and not held:
         return None
-    return Plan(ignore_file, old_text, tuple(applied), tuple(held))
+    return Plan(ignore_file, old_text, tuple(applied), tuple(held), unsafe)
 
 
 def _read(ignore_file: Path) -> str:
@@ -580,7 +590,7 @@ def plan_dockerignore(
     new_text = found.new_text
     before = context_size(context_dir, Matcher(parse_dockerignore(found.old_text, str(target))))
     after = context_size(context_dir, Matcher(parse_dockerignore(new_text, str(target))))
-    return SideChange(target, found.old_text, new_text, before, after, found.held_back)
+    return SideChange(target, found.old_text, new_text, before, after, found.held_back, found.unsafe > 0)
 
 
 # ---- for the diagnostic: the same plan, remembered for a moment --------------------------------

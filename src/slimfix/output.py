@@ -9,43 +9,73 @@ JSON shape (``--output-format json``), version 1::
         "url": "https://...#sf101",
         "fix": null | {"safety": "safe" | "unsafe" | "display-only",
                        "title": "...", "applicable": true,          # applied under these settings
-                       "edits": [{"start": 10, "end": 10, "content": "..."}]}}]}   # offsets in the file's text
+                       "edits": [{"start": 10, "end": 10, "content": "..."}]}}],  # offsets in the file's text
+     "side_files": [                                                 # SF001's ignore-file changes
+       {"path": ".dockerignore", "code": "SF001",
+        "dockerfiles": ["Dockerfile"],                               # whose SF001 findings it answers
+        "safety": "safe" | "unsafe",                                 # unsafe: needs --unsafe-fixes
+        "edits": [{"start": 0, "end": 0, "content": "..."}],        # offsets in the ignore file's text
+        "context_before": {"files": 13, "bytes": 6292906},           # what the builder is sent
+        "context_after": {"files": 3, "bytes": 604}}],
+     "errors": ["Dockerfile:4:1: ..."]}                               # files that could not be read
+
+An SF001 finding's own ``fix`` stays null: its change is to another file, listed once in
+``side_files`` however many Dockerfiles share it, so a consumer that applies each finding's
+edits to the finding's ``path`` never writes ignore-file lines into a Dockerfile.
 
 SARIF 2.1.0 (``--output-format sarif``) carries the rule metadata from the catalog and each fix
-as ``fixes[].artifactChanges`` with character-offset regions; it validates against the official
-schema (``tests/schemas``).  ``github`` prints workflow commands (``::warning file=...``).
+as ``fixes[].artifactChanges`` with character-offset regions (an SF001 result's names the
+ignore file) and reports errors as the invocation's notifications; it validates against the
+official schema (``tests/schemas``).  ``github`` prints workflow commands (``::warning
+file=...``, and ``::error::`` for errors).
+
+A machine-readable format owns stdout: no diff or fixed text is printed beside it.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from slimfix import __version__
 from slimfix.engine import Diagnostic, Safety
 
+if TYPE_CHECKING:
+    from slimfix.runner import Report
+    from slimfix.side_files import SideReport
+
 SAFETY_NAMES = {Safety.SAFE: "safe", Safety.UNSAFE: "unsafe", Safety.DISPLAY_ONLY: "display-only"}
 
 
-def render(fmt: str, diagnostics: Iterable[tuple[str, Diagnostic]], options: Any) -> str:
-    items = list(diagnostics)
+def render(fmt: str, report: Report, options: Any) -> str:
+    """The run's report: its findings, its ignore-file changes (``SideFiles.flush``) and errors."""
     unsafe = bool(getattr(options, "unsafe_fixes", False))
     if fmt == "json":
-        return as_json(items, unsafe)
+        return as_json(report, unsafe)
     if fmt == "sarif":
-        return as_sarif(items, unsafe)
+        return as_sarif(report, unsafe)
     if fmt == "github":
-        return as_github(items)
-    return as_text(items, unsafe)
+        return as_github(report)
+    return as_text(report, unsafe)
 
 
-def as_text(items: list[tuple[str, Diagnostic]], unsafe: bool) -> str:
+def _side_of(name: str, d: Diagnostic, side: Sequence[SideReport]) -> SideReport | None:
+    """The ignore-file change that answers SF001 finding ``d`` in ``name``, if the run has one."""
+    if d.code != "SF001":
+        return None
+    return next((s for s in side if name in s.dockerfiles), None)
+
+
+def as_text(report: Report, unsafe: bool) -> str:
+    items, side = report.diagnostics, report.side
     lines = []
+    fixable = 0
     for name, d in items:
-        mark = " [*]" if d.fix is not None and d.fix.applies(unsafe) else ""
-        lines.append(f"{name}:{d.line}:{d.column}: {d.code}{mark} {d.message}\n")
+        fixed = (d.fix is not None and d.fix.applies(unsafe)) or _side_of(name, d, side) is not None
+        fixable += fixed
+        lines.append(f"{name}:{d.line}:{d.column}: {d.code}{' [*]' if fixed else ''} {d.message}\n")
     if items:
-        fixable = sum(1 for _, d in items if d.fix is not None and d.fix.applies(unsafe))
         lines.append(f"Found {len(items)} finding(s); {fixable} fixable with --write ([*]).\n")
     return "".join(lines)
 
@@ -78,8 +108,26 @@ def _diagnostic_dict(name: str, d: Diagnostic, unsafe: bool) -> dict[str, Any]:
     }
 
 
-def as_json(items: list[tuple[str, Diagnostic]], unsafe: bool) -> str:
-    doc = {"version": 1, "diagnostics": [_diagnostic_dict(n, d, unsafe) for n, d in items]}
+def _side_dict(s: SideReport) -> dict[str, Any]:
+    (files_before, bytes_before), (files_after, bytes_after) = s.change.size_before, s.change.size_after
+    return {
+        "path": s.path,
+        "code": "SF001",
+        "dockerfiles": list(s.dockerfiles),
+        "safety": "unsafe" if s.change.unsafe else "safe",
+        "edits": [{"start": s.edit.start, "end": s.edit.end, "content": s.edit.text}],
+        "context_before": {"files": files_before, "bytes": bytes_before},
+        "context_after": {"files": files_after, "bytes": bytes_after},
+    }
+
+
+def as_json(report: Report, unsafe: bool) -> str:
+    doc = {
+        "version": 1,
+        "diagnostics": [_diagnostic_dict(n, d, unsafe) for n, d in report.diagnostics],
+        "side_files": [_side_dict(s) for s in report.side],
+        "errors": list(report.errors),
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -102,7 +150,26 @@ def _rules() -> list[dict[str, Any]]:
     return rules
 
 
-def as_sarif(items: list[tuple[str, Diagnostic]], unsafe: bool) -> str:
+def _sarif_fix(title: str, uri: str, edits: Iterable[Any]) -> dict[str, Any]:
+    return {
+        "description": {"text": title},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": uri},
+                "replacements": [
+                    {
+                        "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                        "insertedContent": {"text": e.text},
+                    }
+                    for e in edits
+                ],
+            }
+        ],
+    }
+
+
+def as_sarif(report: Report, unsafe: bool) -> str:
+    items, side = report.diagnostics, report.side
     rules = _rules()
     index = {r["id"]: k for k, r in enumerate(rules)}
     results = []
@@ -128,24 +195,12 @@ def as_sarif(items: list[tuple[str, Diagnostic]], unsafe: bool) -> str:
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
+        changed = _side_of(name, d, side)
         if d.fix is not None and d.fix.safety != Safety.DISPLAY_ONLY:
-            result["fixes"] = [
-                {
-                    "description": {"text": d.fix.title},
-                    "artifactChanges": [
-                        {
-                            "artifactLocation": {"uri": uri},
-                            "replacements": [
-                                {
-                                    "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
-                                    "insertedContent": {"text": e.text},
-                                }
-                                for e in d.fix.edits
-                            ],
-                        }
-                    ],
-                }
-            ]
+            result["fixes"] = [_sarif_fix(d.fix.title, uri, d.fix.edits)]
+        elif changed is not None:
+            title = f"List what the build does not need in {changed.path}"
+            result["fixes"] = [_sarif_fix(title, changed.path.replace("\\", "/"), (changed.edit,))]
         results.append(result)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -161,6 +216,14 @@ def as_sarif(items: list[tuple[str, Diagnostic]], unsafe: bool) -> str:
                     }
                 },
                 "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": not report.errors,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": e}} for e in report.errors
+                        ],
+                    }
+                ],
             }
         ],
     }
@@ -175,9 +238,9 @@ def _escape_prop(s: str) -> str:
     return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def as_github(items: list[tuple[str, Diagnostic]]) -> str:
+def as_github(report: Report) -> str:
     lines = []
-    for name, d in items:
+    for name, d in report.diagnostics:
         props = ",".join(
             [
                 f"file={_escape_prop(name)}",
@@ -189,4 +252,5 @@ def as_github(items: list[tuple[str, Diagnostic]]) -> str:
             ]
         )
         lines.append(f"::warning {props}::{_escape_data(f'{d.code} {d.message}')}\n")
+    lines.extend(f"::error::{_escape_data(e)}\n" for e in report.errors)  # each names its file and line
     return "".join(lines)

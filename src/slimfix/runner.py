@@ -19,7 +19,7 @@ from slimfix.compose import ComposeError, discover
 from slimfix.engine import Diagnostic, FixResult, Settings, detached, fix_text
 from slimfix.errors import ConfigError, SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
 from slimfix.io import decode, unified_diff, write_atomic
-from slimfix.side_files import SideFiles, needs_seen
+from slimfix.side_files import SideFiles, SideReport, needs_seen
 
 
 class Mode(enum.Enum):
@@ -71,12 +71,13 @@ class Options:
 class Report:
     """What happened to every file, for the exit code and the machine-readable outputs."""
 
-    __slots__ = ("changed", "errors", "diagnostics")
+    __slots__ = ("changed", "errors", "diagnostics", "side")
 
     def __init__(self) -> None:
         self.changed: list[str] = []
         self.errors: list[str] = []
         self.diagnostics: list[tuple[str, Diagnostic]] = []
+        self.side: list[SideReport] = []  # the ignore-file changes, shown, counted or written
 
     def exit_code(self, mode: Mode) -> int:
         if self.errors:
@@ -162,7 +163,7 @@ def process_file(
         elif options.mode is Mode.CHECK:
             if not options.quiet:
                 err.write(f"would rewrite {name}\n")
-        else:
+        elif options.output_format == "text":  # a machine-readable format owns stdout
             out.write(unified_diff(result.source, result.output, name))
 
 
@@ -316,20 +317,23 @@ def settings_excluded(options: Options, path: Path) -> bool:
 
 
 def _report(
-    result: FixResult, name: str, options: Options, report: Report, out: TextIO, err: TextIO, unsafe: bool = False
+    result: FixResult, name: str, options: Options, report: Report, out: TextIO, err: TextIO, unsafe: bool = False,
+    mode: Mode | None = None,
 ) -> None:
     """Remember the findings; outside --check, print the ones left unfixed to stderr.
 
     Under --write the report lists what was fixed and what is left (positions in the new
-    text); otherwise what the source has (positions in the file as it is).
+    text); otherwise what the source has (positions in the file as it is).  ``mode``: the
+    mode in effect, when it is not ``options.mode``.
     """
-    if options.mode is Mode.WRITE:
+    mode = mode or options.mode
+    if mode is Mode.WRITE:
         report.diagnostics.extend((name, d) for d in [*result.applied, *result.remaining])
     else:
         report.diagnostics.extend((name, d) for d in result.found)
-    if options.output_format == "text" and not options.quiet and options.mode is not Mode.CHECK:
+    if options.output_format == "text" and not options.quiet and mode is not Mode.CHECK:
         # positions in the file as the user will see it: rewritten under --write, else as it is
-        shown = result.remaining if options.mode is Mode.WRITE else result.found
+        shown = result.remaining if mode is Mode.WRITE else result.found
         for d in shown:
             if d.fix is None or not d.fix.applies(unsafe):
                 err.write(f"{name}:{d.line}:{d.column}: {d.code} {d.message}{_hint(d)}\n")
@@ -344,28 +348,35 @@ def _hint(d: Diagnostic) -> str:
 
 
 def process_stdin(options: Options, report: Report, out: TextIO, err: TextIO, data: bytes) -> None:
-    """Formatter mode: fixed text on stdout; on any error the input unchanged, exit 2."""
+    """Formatter mode: fixed text on stdout; on any error the input unchanged, exit 2.
+
+    With a machine-readable ``--output-format`` the report is all stdout gets, as with --check.
+    """
     name = options.stdin_filename or "-"
     path = Path(options.stdin_filename) if options.stdin_filename else None
+    text_out = options.output_format == "text"
     try:
         text = decode(data)
     except SlimfixDecodeError as exc:
         _error(report, name, exc, err)
-        _echo_bytes(out, data)
+        if text_out:
+            _echo_bytes(out, data)
         return
     try:
         settings = settings_for(options, path)
         result = fix_text(text, settings, path)
     except SlimfixError as exc:
         _error(report, name, exc, err)
-        out.write(text)
+        if text_out:
+            out.write(text)
         return
-    _report(result, name, options, report, out, err, settings.unsafe_fixes)
-    if result.changed and options.mode in (Mode.CHECK, Mode.DIFF):
+    mode = options.mode if text_out else Mode.CHECK
+    _report(result, name, options, report, out, err, settings.unsafe_fixes, mode)
+    if result.changed and mode in (Mode.CHECK, Mode.DIFF):
         report.changed.append(name)
-    if options.mode is Mode.DIFF:
+    if mode is Mode.DIFF:
         out.write(unified_diff(result.source, result.output, name))
-    elif options.mode is not Mode.CHECK:
+    elif mode is not Mode.CHECK:
         out.write(result.output)
 
 
@@ -414,7 +425,7 @@ def _run(options: Options, stdin: bytes | None, out: TextIO, err: TextIO) -> int
     if options.output_format != "text" or (options.mode is Mode.CHECK and not options.quiet):
         from slimfix.output import render
 
-        out.write(render(options.output_format, report.diagnostics, options))
+        out.write(render(options.output_format, report, options))
     return report.exit_code(options.mode)
 
 

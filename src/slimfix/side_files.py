@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from slimfix.buildcontext import forget
 from slimfix.compose import is_dockerfile_name
-from slimfix.context_fix import Needs, ignore_file_for, kept_needs, plan_dockerignore, size_text
+from slimfix.context_fix import Needs, SideChange, ignore_file_for, kept_needs, plan_dockerignore, size_text
 from slimfix.cst import parse
-from slimfix.engine import FixResult, Settings
+from slimfix.engine import Edit, FixResult, Settings
 from slimfix.errors import SlimfixError
 from slimfix.io import decode, unified_diff, write_atomic
 
@@ -26,10 +26,32 @@ if TYPE_CHECKING:
 CODE = "SF001"
 
 
+class SideReport(NamedTuple):
+    """A change to a file beside the Dockerfiles, for the machine-readable outputs."""
+
+    path: str  # the ignore file, as the run names it
+    dockerfiles: tuple[str, ...]  # whose SF001 findings it answers, as the run names them
+    change: SideChange
+    edit: Edit  # old_text -> new_text as one replacement (offsets in old_text)
+
+
+def edit_between(old: str, new: str) -> Edit:
+    """The one replacement that turns ``old`` into ``new``: what lies between their common ends."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    return Edit(start, end_old, new[start:end_new])
+
+
 class _Group:
     """The Dockerfiles whose builds use one ignore file."""
 
-    __slots__ = ("context", "target", "texts", "members", "settings", "blocked")
+    __slots__ = ("context", "target", "texts", "members", "settings", "blocked", "reporters")
 
     def __init__(self, context: Path, target: Path) -> None:
         self.context = context
@@ -38,6 +60,7 @@ class _Group:
         self.members: set[Path] = set()
         self.settings: Settings | None = None  # of the first Dockerfile SF001 reported on
         self.blocked: list[str] = []
+        self.reporters: list[str] = []  # the Dockerfiles SF001 reported on, as the run names them
 
 
 class SideFiles:
@@ -69,8 +92,10 @@ class SideFiles:
         group = self._group(Path(settings.context), path)
         group.members.add(path.resolve())
         group.texts.extend((path, text) for text in texts)
-        if group.settings is None and reported:
-            group.settings = settings
+        if reported:
+            group.reporters.append(str(path))
+            if group.settings is None:
+                group.settings = settings
 
     def also(self, path: Path, context: Path) -> None:
         """``path``, already added, is built with ``context`` too (a second Compose context)."""
@@ -144,8 +169,10 @@ class SideFiles:
             elif options.mode is Mode.CHECK:
                 if not options.quiet:
                     err.write(f"would rewrite {name}\n")
-            else:
+            elif options.output_format == "text":  # a machine-readable format owns stdout
                 out.write(unified_diff(change.old_text, change.new_text, name))
+            report.side.append(SideReport(name, tuple(dict.fromkeys(group.reporters)), change,
+                                          edit_between(change.old_text, change.new_text)))
 
 
 def needs_seen(settings: Settings, result: FixResult) -> dict[str, Needs]:
