@@ -39,6 +39,16 @@ async def open_doc(client: LanguageClient, text: str, name: str = "Dockerfile") 
     return uri
 
 
+async def quick_fix_actions(client: LanguageClient, uri: str, diag: types.Diagnostic) -> list[types.CodeAction]:
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+
+
 def apply(text: str, edits: list[types.TextEdit]) -> str:
     lines = text.split("\n")
     offsets = [0]
@@ -74,14 +84,7 @@ async def test_diagnostics_actions_and_formatting(client: LanguageClient) -> Non
     assert (workdir.range.start.line, workdir.range.start.character) == (1, 8)
     assert workdir.code_description.href.endswith("#sf403")
 
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=workdir.range,
-            context=types.CodeActionContext(diagnostics=[workdir], only=[types.CodeActionKind.QuickFix]),
-        )
-    )
-    (action,) = actions
+    (action,) = await quick_fix_actions(client, uri, workdir)
     assert action.kind == types.CodeActionKind.QuickFix
     fixed_one = apply(NAIVE, action.edit.changes[uri])
     assert fixed_one == NAIVE.replace("WORKDIR app", "WORKDIR /app")
@@ -206,3 +209,87 @@ def test_formatting_skips_only_rules_without_dockerfile_fixes(tmp_path: Path) ->
         seen.update(d.code for d in mine)
         changed += expected != text
     assert seen == NO_DOCKERFILE_FIX and changed > 50  # the inputs trigger the skipped rules, and fixes
+
+
+# --- SF001's quick fix: the .dockerignore -------------------------------------------------------
+
+CONTEXT_APP = "FROM python:3.11-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"python\", \"main.py\"]\n"
+
+
+def _context(root: Path, ignore: str | None) -> Path:
+    (root / "main.py").write_text("print('hi')\n")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    if ignore is not None:
+        (root / ".dockerignore").write_text(ignore)
+    dockerfile = root / "Dockerfile"
+    dockerfile.write_text("FROM scratch\n")  # on disk: the editor's unsaved text differs
+    return dockerfile
+
+
+def _written_by_cli(root: Path, text: str, tmp_path: Path) -> str:
+    """The .dockerignore ``slimfix --write`` makes once the editor's text is saved (in a copy)."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    (copy / "Dockerfile").write_text(text)
+    subprocess.run([sys.executable, "-m", "slimfix", "--write", str(copy / "Dockerfile")], check=True,
+                   capture_output=True)
+    return (copy / ".dockerignore").read_text()
+
+
+@pytest.mark.parametrize("ignore", [None, "# ours\n*.log\n"])
+def test_sf001_quick_fix_edits_or_creates_the_ignore_file(tmp_path: Path, ignore: str | None) -> None:
+    from slimfix.lsp import diagnose, quick_fixes
+
+    root = tmp_path / "app"
+    root.mkdir()
+    dockerfile = _context(root, ignore)
+    uri = dockerfile.as_uri()
+    (sf001,) = [d for d in diagnose(CONTEXT_APP, uri) if d.code == "SF001"]
+    (action,) = quick_fixes(CONTEXT_APP, uri, [sf001])
+    assert action.title.startswith("slimfix: list them in .dockerignore, context ") and action.is_preferred
+    target = (root / ".dockerignore").as_uri()
+    if ignore is None:
+        create, edit = action.edit.document_changes
+        assert create.kind == "create" and create.uri == target and not create.options.overwrite
+        assert edit.text_document.uri == target
+        made = apply("", edit.edits)
+    else:
+        assert list(action.edit.changes) == [target]
+        made = apply(ignore, action.edit.changes[target])
+    assert made == _written_by_cli(root, CONTEXT_APP, tmp_path) and ".git\n" in made
+    assert dockerfile.read_text() == "FROM scratch\n"  # a code action writes nothing itself
+
+
+def test_sf001_quick_fix_keeps_what_another_dockerfile_copies(tmp_path: Path) -> None:
+    from slimfix.lsp import diagnose, quick_fixes
+
+    root = tmp_path / "app"
+    root.mkdir()
+    dockerfile = _context(root, None)
+    (root / ".venv").mkdir()
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / "dev.Dockerfile").write_text("FROM alpine:3.20\nCOPY .git /src/.git\n")
+    uri = dockerfile.as_uri()
+    (sf001,) = [d for d in diagnose(CONTEXT_APP, uri) if d.code == "SF001"]
+    assert ".git" in sf001.message  # the diagnostic reads this Dockerfile alone
+    (action,) = quick_fixes(CONTEXT_APP, uri, [sf001])
+    made = apply("", action.edit.document_changes[1].edits)
+    assert ".venv\n" in made and ".git\n" not in made  # dev.Dockerfile copies .git
+    assert made == _written_by_cli(root, CONTEXT_APP, tmp_path)
+    (root / "dev.Dockerfile").write_bytes(b"FROM alpine\nRUN echo \xff\n")  # unreadable: no action
+    assert quick_fixes(CONTEXT_APP, uri, [sf001]) == []
+
+
+@pytest.mark.asyncio
+async def test_sf001_quick_fix_over_the_protocol(client: LanguageClient) -> None:
+    _context(client.root, None)
+    uri = await open_doc(client, CONTEXT_APP)
+    (sf001,) = [d for d in client.diagnostics[uri] if d.code == "SF001"]
+    (action,) = await quick_fix_actions(client, uri, sf001)
+    create, edit = action.edit.document_changes
+    assert create.kind == "create" and create.uri == (client.root / ".dockerignore").as_uri()
+    assert ".git\n" in apply("", edit.edits)
+    assert not (client.root / ".dockerignore").exists()

@@ -1,6 +1,7 @@
 """The slimfix language server (``slimfix lsp``, stdio; needs the ``lsp`` extra).
 
-Diagnostics on open and change, a quick fix per fixable diagnostic, ``source.fixAll.slimfix``
+Diagnostics on open and change, a quick fix per fixable diagnostic (SF001's edits, or
+creates, the ``.dockerignore``), ``source.fixAll.slimfix``
 and ``textDocument/formatting`` (the safe fixes: format-on-save).  It never half-formats: text
 that does not parse gets a diagnostic and no edit.  Edits are one minimal ``TextEdit``
 covering the changed lines; positions are UTF-16, as the protocol wants, converted only here.
@@ -122,6 +123,11 @@ def quick_fixes(text: str, uri: str, wanted: list[types.Diagnostic]) -> list[typ
     actions: list[types.CodeAction] = []
     for lsp_diag in wanted:
         data = lsp_diag.data if isinstance(lsp_diag.data, dict) else {}
+        if data.get("code") == "SF001" and path is not None:
+            action = ignore_file_action(text, path, settings, lsp_diag)
+            if action is not None:
+                actions.append(action)
+            continue
         for d in found:
             if d.fix is None or d.fix.safety == Safety.DISPLAY_ONLY:
                 continue
@@ -141,6 +147,47 @@ def quick_fixes(text: str, uri: str, wanted: list[types.Diagnostic]) -> list[typ
                 )
             )
     return actions
+
+
+def ignore_file_action(
+    text: str, path: Path, settings: Settings, lsp_diag: types.Diagnostic
+) -> types.CodeAction | None:
+    """SF001's quick fix: the ``.dockerignore`` lines, made with the Dockerfile's text as edited
+    and the other Dockerfiles that share the ignore file as saved; created if it is missing."""
+    from slimfix.context_fix import size_text
+    from slimfix.side_files import change_for, edit_between
+
+    try:
+        change = change_for(path, text, settings)
+    except ValueError:  # an ignore file Docker would refuse: SF001's diagnostic says so
+        return None
+    if change is None:
+        return None
+    target = change.path.resolve().as_uri()
+    if change.path.exists():
+        e = edit_between(change.old_text, change.new_text)
+        where = types.Range(start=position(change.old_text, e.start), end=position(change.old_text, e.end))
+        edit = types.WorkspaceEdit(changes={target: [types.TextEdit(range=where, new_text=e.text)]})
+    else:
+        start = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+        edit = types.WorkspaceEdit(
+            document_changes=[
+                types.CreateFile(uri=target, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=True)),
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=target, version=None),
+                    edits=[types.TextEdit(range=start, new_text=change.new_text)],
+                ),
+            ]
+        )
+    sizes = f"{size_text(*change.size_before)} -> {size_text(*change.size_after)}"
+    unsafe = " (unsafe)" if change.unsafe else ""
+    return types.CodeAction(
+        title=f"slimfix: list them in {change.path.name}, context {sizes}{unsafe}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[lsp_diag],
+        is_preferred=not change.unsafe,
+        edit=edit,
+    )
 
 
 def _parses(text: str) -> bool:

@@ -175,6 +175,22 @@ class SideFiles:
                                           edit_between(change.old_text, change.new_text)))
 
 
+def change_for(path: Path, text: str, settings: Settings) -> SideChange | None:
+    """SF001's ignore-file change for the Dockerfile at ``path`` whose text is ``text`` (an
+    editor's, perhaps unsaved), serving the other Dockerfiles that share the ignore file as read
+    from disk.  None when nothing would change, or when one of those cannot be read.  Raises
+    ValueError (a DockerignoreError names the ignore file and line).
+    """
+    if settings.context is None:
+        return None
+    files = SideFiles()
+    files._add(path, settings, (text,), True)
+    group = files._group(Path(settings.context), path)
+    if group.blocked or _others(group):
+        return None
+    return plan_dockerignore(group.context, group.texts, settings)
+
+
 def needs_seen(settings: Settings, result: FixResult) -> dict[str, Needs]:
     """What this run's check found that ``result``'s texts need from their context, as far as it
     kept it: a pool worker sends it along with the result, so that the ignore-file plan at the end
