@@ -3,6 +3,7 @@ and whole runs against a fake ``buildah`` script that logs its calls."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -327,6 +328,13 @@ def test_table_when_nothing_changed() -> None:
     assert "  before: 2 of 2 steps" in lines
 
 
+def test_table_rebuild_label_and_tiny_changes() -> None:
+    m = _measurement()
+    untouched = dataclasses.replace(m, touched=None, after=dataclasses.replace(m.after, rebuild_s=79.7))
+    row = next(line for line in render_table(untouched).splitlines() if line.startswith("rebuild"))
+    assert row.split()[0] == "rebuild" and row.split()[-1] == "same"  # 79.9 -> 79.7 s rounds to 0%
+
+
 MEASURE_SCHEMA = {
     "type": "object",
     "required": ["version", "builder", "dockerfile", "changed", "touched", "before", "after", "notes"],
@@ -346,12 +354,13 @@ MEASURE_SCHEMA = {
             "type": "object",
             "additionalProperties": False,
             "required": ["image_size", "layers", "cold_build_s", "rebuild_s", "context_bytes", "context_files", "smoke",
-                         "rebuild_steps"],
+                         "rebuild_steps", "rebuilds_s"],
             "properties": {
                 "image_size": {"type": "integer", "minimum": 0},
                 "layers": {"type": "integer", "minimum": 0},
                 "cold_build_s": {"type": "number"},
                 "rebuild_s": {"type": ["number", "null"]},
+                "rebuilds_s": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 1},
                 "context_bytes": {"type": "integer"},
                 "context_files": {"type": "integer"},
                 "smoke": {
@@ -603,6 +612,22 @@ def test_full_run_json(fake_buildah: Path, tmp_path: Path, capsys: pytest.Captur
     assert sorted(c[1] for c in calls if c[0] == "rmi") == sorted(tags)  # cleaned up
     assert [c[0] for c in calls if c[0] in ("from", "rm")] == ["from", "rm", "from", "rm"]
     assert "building the original (before) image, cold" in err
+
+
+def test_rebuilds_reports_the_median_run(fake_buildah: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app = _app(tmp_path / "src", NAIVE)
+    assert main([str(app), "--json", "--rebuilds", "3"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.validate(data, MEASURE_SCHEMA)
+    for side in ("before", "after"):
+        runs = data[side]["rebuilds_s"]
+        assert len(runs) == 3 and data[side]["rebuild_s"] == sorted(runs)[1]
+    builds = [c for c in _calls(fake_buildah) if c[0] == "bud"]
+    assert ["--no-cache" in c for c in builds] == [True, False, False, False, False] * 2  # cold, warm-up, 3 rebuilds
+    assert main([str(app), "--rebuilds", "2"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("rebuild ("))
+    assert row.startswith("rebuild (main.py changed, median of 2)")
+    assert main([str(app), "--rebuilds", "0"]) == 2
 
 
 def test_nothing_changed_builds_once(fake_buildah: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

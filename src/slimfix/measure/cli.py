@@ -35,13 +35,14 @@ def measure_cmd(
     touch: Annotated[str | None, typer.Option("--touch", help="The context file to change before the rebuild.")] = None,
     keep: Annotated[bool, typer.Option("--keep", help="Keep the built images and the temporary copies.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds each build may take.", min=1)] = 1800.0,
+    rebuilds: Annotated[int, typer.Option("--rebuilds", help="Rebuild N times, each after its own one-line change, and report the median.", min=1)] = 1,
 ) -> None:
     """Build the Dockerfile as written and as slimfix rewrites it, and compare the two.
 
     The builds run in temporary copies of the build context; your files are not touched.
     """
     try:
-        request = _request(path, file, context, smoke, layers, unsafe_fixes, touch, keep, timeout)
+        request = _request(path, file, context, smoke, layers, unsafe_fixes, touch, keep, timeout, rebuilds)
         chosen = detect(builder)
         result = measure(request, chosen, Progress())
     except MeasureError as exc:
@@ -53,7 +54,7 @@ def measure_cmd(
 
 def _request(
     path: Path, file: Path | None, context: Path | None, smoke: str | None, layers: bool,
-    unsafe_fixes: bool, touch: str | None, keep: bool, timeout: float,
+    unsafe_fixes: bool, touch: str | None, keep: bool, timeout: float, rebuilds: int,
 ) -> Request:
     if path.is_dir():
         dockerfile = file if file is not None else path / "Dockerfile"
@@ -73,7 +74,7 @@ def _request(
         raise MeasureError("--run needs a command")
     return Request(
         dockerfile=dockerfile, context=context, shown=str(dockerfile), smoke=smoke, layers=layers,
-        unsafe_fixes=unsafe_fixes, touch=touch, keep=keep, timeout=timeout,
+        unsafe_fixes=unsafe_fixes, touch=touch, keep=keep, timeout=timeout, rebuilds=rebuilds,
     )
 
 

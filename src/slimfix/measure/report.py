@@ -18,6 +18,8 @@ The JSON shape (``to_json``; ``version`` changes when a key changes meaning)::
       "layers": 5,                          # layers that hold files (base image included)
       "cold_build_s": 113.8,                # build without the layer cache
       "rebuild_s": 105.6,                   # build after the one-line change, cache on; or null
+                                            # (with --rebuilds N, the median run: the lower middle)
+      "rebuilds_s": [105.6],                # every rebuild, in the order they ran; or null
       "context_bytes": 6292906,             # what the builder is sent, .dockerignore honoured
       "context_files": 13,
       "smoke": {"command": "...", "ok": true} | null,     # null without --run
@@ -66,7 +68,8 @@ class Figures:
     context_files: int
     smoke: Smoke | None = None
     layer_sizes: tuple[LayerSize, ...] | None = None  # None: not asked for
-    rebuild_steps: tuple[Step, ...] | None = None  # None: no rebuild
+    rebuild_steps: tuple[Step, ...] | None = None  # of the run rebuild_s reports; None: no rebuild
+    rebuilds: tuple[float, ...] | None = None  # every rebuild's seconds; None: no rebuild
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ def figures_dict(f: Figures) -> dict:
         "layers": f.layers,
         "cold_build_s": round(f.cold_build_s, 2),
         "rebuild_s": None if f.rebuild_s is None else round(f.rebuild_s, 2),
+        "rebuilds_s": None if f.rebuilds is None else [round(s, 2) for s in f.rebuilds],
         "context_bytes": f.context_bytes,
         "context_files": f.context_files,
         "smoke": None if f.smoke is None else {"command": f.smoke.command, "ok": f.smoke.ok},
@@ -138,7 +142,8 @@ def _ratio(before: float | None, after: float | None) -> str:
         return "" if before is None or after is None else "same"
     if before == 0:
         return "new"
-    return f"{(after - before) / before * 100:+.0f}%"
+    change = f"{(after - before) / before * 100:+.0f}%"
+    return "same" if change in ("+0%", "-0%") else change
 
 
 def _count(before: int, after: int) -> str:
@@ -152,7 +157,10 @@ def _smoke(s: Smoke | None) -> str:
 def render_table(m: Measurement) -> str:
     """The side-by-side table, the --layers breakdown when collected, and the notes."""
     b, a = m.before, m.after
-    rebuild = f"rebuild ({m.touched} changed)" if m.touched else "rebuild"
+    runs = len(b.rebuilds or ())
+    median = f"median of {runs}" if runs > 1 else ""
+    why = ", ".join(filter(None, (m.touched and f"{m.touched} changed", median)))
+    rebuild = f"rebuild ({why})" if why else "rebuild"
     rows = [
         ("", "before", "after", "change"),
         ("image size", human_bytes(b.image_size), human_bytes(a.image_size), _ratio(b.image_size, a.image_size)),
