@@ -460,6 +460,33 @@ def test_append_comment(tmp_path: Path, name: str, content: bytes, expected: byt
     assert path.read_bytes() == expected
 
 
+def test_each_rebuild_makes_a_change_no_build_has_seen(
+    fake_buildah: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second measure of the same app must not find the first one's rebuild layers in the cache."""
+    import slimfix.measure.session as session
+
+    seen: list[bytes] = []
+    real = session.append_comment
+
+    def spy(path: Path, mark: str = "") -> None:
+        real(path, mark)
+        seen.append(path.read_bytes())
+
+    monkeypatch.setattr(session, "append_comment", spy)
+    app = _app(tmp_path / "src", NAIVE)
+    for _ in range(2):
+        assert main([str(app), "--rebuilds", "2"]) == 0
+    capsys.readouterr()
+    assert len(seen) == 8  # two runs, two sides, two rebuilds
+    assert len(set(seen)) == 8  # every rebuild's main.py differs from every other's
+    # a file without a known comment syntax gets a blank line, which the note owns up to
+    (app / "settings.json").write_text("{}\n")
+    assert main([str(app), "--touch", "settings.json"]) == 0
+    out = capsys.readouterr().out
+    assert "blank line appended to settings.json" in out and "may have built already" in out
+
+
 def test_copy_side_dockerfile_outside_context(tmp_path: Path) -> None:
     app = _app(tmp_path)
     outside = tmp_path / "docker" / "api.Dockerfile"

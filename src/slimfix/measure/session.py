@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from slimfix import SlimfixError, parse
 from slimfix.config import find_config
@@ -25,6 +25,7 @@ from slimfix.measure.progress import Progress
 from slimfix.measure.report import Figures, Measurement, Smoke
 from slimfix.measure.steps import StepClock
 from slimfix.measure.workspace import (
+    COMMENTS,
     Side,
     append_comment,
     choose_touch,
@@ -62,6 +63,8 @@ class _Run:
     request: Request
     progress: Progress
     tags: list[str] = field(default_factory=list)
+    # In each rebuild's comment, so no rebuild finds a layer an earlier run left in the cache.
+    token: str = field(default_factory=lambda: secrets.token_hex(3))
     notes: list[str] = field(default_factory=list)
 
     def command(self, argv: tuple[str, ...], timeout: float, *, keep: int | None = TAIL_LINES,
@@ -87,7 +90,7 @@ def measure(request: Request, builder: Builder, progress: Progress) -> Measureme
             state.notes.append(
                 "no application source file found to change for the rebuild; name one with --touch FILE"
             )
-        tag = f"localhost/slimfix-measure-{os.getpid()}-{secrets.token_hex(3)}"
+        tag = f"localhost/slimfix-measure-{os.getpid()}-{state.token}"
         first = _side(state, before, original, f"{tag}:before", touched)
         if changed:
             second = _side(state, after, _parse(after.dockerfile, request.shown + " (rewritten)"), f"{tag}:after", touched)
@@ -154,7 +157,7 @@ def _side(state: _Run, side: Side, df: Dockerfile, tag: str, touched: str | None
             raise _failed(builder, name, "cache warm-up build", warm)
         runs = []
         for number in range(1, request.rebuilds + 1):
-            append_comment(side.context / touched)
+            append_comment(side.context / touched, f"{state.token}-{side.label}-{number}")
             of = f", {number} of {request.rebuilds}" if request.rebuilds > 1 else ""
             progress.start(f"rebuilding the {name} image after a change to {touched} (layer cache on{of})")
             clock = StepClock(progress.output)
@@ -213,7 +216,13 @@ def _notes(builder: Builder, original: Dockerfile, after: Side, changed: bool, t
            figures: tuple[Figures, Figures]) -> list[str]:
     notes = []
     if touched is not None:
-        notes.append(f"the rebuild time is for a one-line comment appended to {touched} (in the copy)")
+        if PurePosixPath(touched).suffix in COMMENTS:
+            notes.append(f"the rebuild time is for a one-line comment appended to {touched} (in the copy)")
+        else:
+            notes.append(
+                f"the rebuild time is for a blank line appended to {touched} (in the copy; slimfix knows no "
+                "comment syntax for it), which an earlier measure of the same files may have built already"
+            )
     if isinstance(builder, Buildah) and any(f.rebuild_s is not None for f in figures):
         rewritten = _parse(after.dockerfile, "rewritten Dockerfile") if changed else original
         if any(i.name == "COPY" and i.sem.flag("from") for df in (original, rewritten) for i in df.instructions):

@@ -217,11 +217,13 @@ def _is_source(path: str) -> bool:
     return os.path.splitext(name)[1] in COMMENTS
 
 
-def append_comment(path: Path) -> None:
-    """Append one comment line (a blank line for unknown file types), keeping the file's newline."""
+def append_comment(path: Path, mark: str = "") -> None:
+    """Append one comment line ending in ``mark`` (a blank line for unknown file types), keeping
+    the file's newline.  A new ``mark`` per rebuild makes each change one no build has seen."""
     data = path.read_bytes()
     newline = b"\r\n" if b"\r\n" in data else b"\n"
     start, end = COMMENTS.get(path.suffix, ("", ""))
-    line = f"{start} {CHANGE_TEXT}{end}".encode() if start else b""
+    text = f"{CHANGE_TEXT} {mark}" if mark else CHANGE_TEXT
+    line = f"{start} {text}{end}".encode() if start else b""
     lead = newline if data and not data.endswith(b"\n") else b""
     path.write_bytes(data + lead + line + newline)
