@@ -158,13 +158,13 @@ def forget_kept() -> None:
     same process would find its own answers there, so a small file that fits in them timed
     faster per KB than a large one that does not.  The size benchmark empties them first.
     """
-    from slimfix import analysis, packagers, shell
+    from slimfix import analysis, heredocs, shell
     from slimfix.cst import nodes
 
     nodes._SEMS.clear()
     analysis._KEPT.clear()
     analysis._ADVANCED.clear()
-    packagers._KEPT.clear()
+    heredocs._KEPT.clear()
     shell._cached_view.cache_clear()
 
 

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 from test_check_windows import _generated, _joined
 
-from slimfix import across, analysis, engine, packagers, parse, shell
+from slimfix import across, analysis, engine, heredocs, parse, shell
 from slimfix.cst import nodes
 from slimfix.engine import Settings, check_tree
 
 
 def _sizes() -> tuple[int, ...]:
-    return (len(analysis._KEPT), len(analysis._ADVANCED), len(packagers._KEPT), shell._cached_view.cache_info().currsize,
+    return (len(analysis._KEPT), len(analysis._ADVANCED), len(heredocs._KEPT), shell._cached_view.cache_info().currsize,
             len(nodes._SEMS))
 
 
 def test_a_file_checked_in_windows_keeps_nothing_across_trees(monkeypatch) -> None:
     monkeypatch.setattr(analysis, "_KEPT", across.Memo(2048))
     monkeypatch.setattr(analysis, "_ADVANCED", across.Memo(2048))
-    monkeypatch.setattr(packagers, "_KEPT", {})
+    monkeypatch.setattr(heredocs, "_KEPT", {})
     monkeypatch.setattr(nodes, "_SEMS", across.Memo(1024))
     shell._cached_view.cache_clear()
     text = _joined(_generated(40), 40)[0]
@@ -27,7 +27,7 @@ def test_a_file_checked_in_windows_keeps_nothing_across_trees(monkeypatch) -> No
     assert all(_sizes()) and across.KEEPING  # one window: kept, and keeping again after
     monkeypatch.setattr(analysis, "_KEPT", across.Memo(2048))
     monkeypatch.setattr(analysis, "_ADVANCED", across.Memo(2048))
-    monkeypatch.setattr(packagers, "_KEPT", {})
+    monkeypatch.setattr(heredocs, "_KEPT", {})
     monkeypatch.setattr(nodes, "_SEMS", across.Memo(1024))
     shell._cached_view.cache_clear()
     monkeypatch.setattr(engine, "WINDOW", 1)  # a window per stage, as a large file's

@@ -4,7 +4,7 @@ kept is exactly what a fresh computation gives."""
 from __future__ import annotations
 
 
-from slimfix import across, packagers, parse, parse_instruction
+from slimfix import across, heredocs, packagers, parse, parse_instruction
 from slimfix.engine import Settings, check_text
 from slimfix.shell import script
 
@@ -49,29 +49,31 @@ def test_calls_recognise_each_command_once_per_script(monkeypatch) -> None:
 
 
 def test_heredoc_scripts_are_read_once_per_instruction(monkeypatch) -> None:
-    monkeypatch.setattr(packagers, "_KEPT", {})  # nothing kept from earlier tests
+    monkeypatch.setattr(heredocs, "_KEPT", {})  # nothing kept from earlier tests
     parsed: list[str] = []
-    real = packagers.parse_instruction
+    real = heredocs.parse_instruction
 
     def counting(text, *args, **kwargs):
         parsed.append(text)
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(packagers, "parse_instruction", counting)
+    monkeypatch.setattr(heredocs, "parse_instruction", counting)
     instr = parse(HEREDOC).instructions[1]
     scr = script(instr)
     first = packagers.heredoc_scripts(instr, scr)
     assert len(parsed) == 1 and [c.program for c in first[0].commands] == ["apt-get", "apt-get", "pip"]
     assert packagers.heredoc_scripts(instr, scr) == first and len(parsed) == 1
-    other = script(parse_instruction("RUN sh\n"))  # another script: computed for it, not reused
-    assert packagers.heredoc_scripts(instr, other) == first and len(parsed) == 2
+    other = script(parse_instruction("RUN sh\n"))  # the bodies alone decide: kept on the instruction
+    assert packagers.heredoc_scripts(instr, other) == first and len(parsed) == 1
+    python = script(parse_instruction("RUN python3\n"))  # not a shell: nothing read
+    assert packagers.heredoc_scripts(instr, python) == [] and len(parsed) == 1
 
 
 def test_the_three_cache_rules_read_a_heredoc_once(monkeypatch) -> None:
-    monkeypatch.setattr(packagers, "_KEPT", {})  # nothing kept from earlier tests
+    monkeypatch.setattr(heredocs, "_KEPT", {})  # nothing kept from earlier tests
     parsed: list[str] = []
-    real = packagers.parse_instruction
-    monkeypatch.setattr(packagers, "parse_instruction", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
+    real = heredocs.parse_instruction
+    monkeypatch.setattr(heredocs, "parse_instruction", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
     found = check_text(HEREDOC, Settings(cache="mounts", select=frozenset({"SF101", "SF102", "SF103"})))
     assert {"SF101", "SF103"} <= {d.code for d in found}
     assert len(parsed) == 1
@@ -162,11 +164,11 @@ def test_a_state_plain_form_is_equal_exactly_when_the_state_is() -> None:
         assert (other.plain == a.plain) == (other == a) is False
 
 
-def test_heredoc_scripts_are_kept_across_trees_by_programs_and_contents(monkeypatch) -> None:
-    monkeypatch.setattr(packagers, "_KEPT", {})
+def test_heredoc_scripts_are_kept_across_trees_by_contents(monkeypatch) -> None:
+    monkeypatch.setattr(heredocs, "_KEPT", {})
     parsed: list[str] = []
-    real = packagers.parse_instruction
-    monkeypatch.setattr(packagers, "parse_instruction", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
+    real = heredocs.parse_instruction
+    monkeypatch.setattr(heredocs, "parse_instruction", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
     text = "FROM debian\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n"
     first = [packagers.heredoc_scripts(i, script(i)) for i in parse(text).instructions if i.heredocs]
     again = [packagers.heredoc_scripts(i, script(i)) for i in parse(text).instructions if i.heredocs]

@@ -40,8 +40,8 @@ def diags(src: str, **kw):
         "FROM d\n# slimfix: ignore=SF101\nRUN apt-get update && apt-get install c\n",
         "FROM d\n# hadolint ignore=DL3009,DL3015,DL3014\nRUN apt-get update && apt-get install c\n",
         "# hadolint global ignore=DL3019\nFROM alpine\nRUN apk add c\n",
-        # a here-document and a shell comment: reported, never edited
-        "FROM d\nRUN <<EOF\napt-get update && apt-get install c\nEOF\n",
+        # a here-document the view cannot map back exactly, and a shell comment: reported, never edited
+        "FROM d\nRUN <<EOF\nif true; then\n  apt-get update && apt-get install c\nfi\nEOF\n",
         "FROM d\nRUN apt-get update && apt-get install c # why\n",
         # apk, dnf, zypper already clean
         "FROM alpine\nRUN apk add --no-cache c\nRUN apk update && apk add --no-cache c && rm -rf /var/cache/apk/*\n",
@@ -152,10 +152,26 @@ def test_trailing_operator_is_reported_not_fixed() -> None:
     assert d.fix is None and "cannot place it" in d.message
 
 
-def test_heredoc_is_reported_not_fixed() -> None:
+def test_heredoc_is_fixed_in_its_body() -> None:
     src = "FROM d\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends c\nEOF\n"
     (d,) = diags(src)
-    assert d.fix is None and "here-document" in d.message
+    assert d.fix is not None and "here-document" not in d.message
+    # no set -e: the cleanup joins the last line with &&, so its status still fails the build
+    assert fix(src) == src.replace("recommends c\n", "recommends c && rm -rf /var/lib/apt/lists/*\n")
+
+
+def test_heredoc_finding_points_into_the_body() -> None:
+    src = "FROM d\nRUN <<EOF\napt-get update\napt-get install c\nEOF\n"
+    found = diags(src)
+    assert len(found) == 3  # no -y, recommends, the lists left
+    assert all(src[d.start : d.end] == "apt-get install c" and (d.line, d.column) == (4, 1) for d in found)
+
+
+def test_heredoc_edits_keep_each_bodys_own_offsets() -> None:
+    """Two RUNs with equal bodies share one kept view; each edit lands in its own RUN."""
+    body = "apt-get update\napt-get install -y --no-install-recommends c\n"
+    src = f"FROM d\nRUN <<EOF\n{body}EOF\nRUN --mount=type=secret,id=x <<EOF\n{body}EOF\n"
+    assert fix(src) == src.replace("recommends c\n", "recommends c && rm -rf /var/lib/apt/lists/*\n")
 
 
 def test_mounts_policy_leaves_cleanup_to_sf103() -> None:

@@ -50,8 +50,8 @@ def diags(src: str, **kw):
         # suppressions
         "FROM p\n# slimfix: ignore=SF102\nRUN pip install x\n",
         "FROM p\n# hadolint ignore=DL3042\nRUN pip install x\n",
-        # reported, never edited
-        "FROM p\nRUN <<EOF\npip install x\nEOF\n",
+        # reported, never edited: a here-document line that goes on into the next, a comment
+        "FROM p\nRUN <<EOF\npip install x &&\n  echo done\nEOF\n",
         "FROM p\nRUN pip install x # why\n",
     ),
 )
@@ -63,6 +63,8 @@ def test_noop(src: str) -> None:
     ("src", "expected"),
     (
         ("FROM p\nRUN pip install x\n", "FROM p\nRUN pip install --no-cache-dir x\n"),
+        ("FROM p\nRUN <<EOF\npip install x\nEOF\n", "FROM p\nRUN <<EOF\npip install --no-cache-dir x\nEOF\n"),
+        ("FROM n\nRUN sh -e <<EOF\nnpm ci\nnode build.js\nEOF\n", "FROM n\nRUN sh -e <<EOF\nnpm ci\nnode build.js && npm cache clean --force\nEOF\n"),
         ("FROM p\nRUN pip3 install -U pip\n", "FROM p\nRUN pip3 install --no-cache-dir -U pip\n"),
         ("FROM p\nRUN python3 -m pip install x\n", "FROM p\nRUN python3 -m pip install --no-cache-dir x\n"),
         ("FROM p\nRUN python -I -m pip install x\n", "FROM p\nRUN python -I -m pip install --no-cache-dir x\n"),

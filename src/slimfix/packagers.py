@@ -15,14 +15,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
-from slimfix import across
+from slimfix import heredocs
 from slimfix.analysis import parent_stage, position
-from slimfix.cst import Dockerfile, Instruction, parse_instruction
+from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.record import Record
 from slimfix.engine import Context, Diagnostic, Safety
-from slimfix.errors import SlimfixError
 from slimfix.shell import (
-    SHELLS,
     Command,
     Script,
     TextEdit,
@@ -275,9 +273,10 @@ def append(instr: Instruction, scr: Script, commands: list[str], nl: str) -> Tex
     if ends_with is not None and not (ends_with == ";" and errexit):
         return None
     semicolons = errexit and (ends_with == ";" or scr.commands[-1].op_before == ";")
+    layout = scr.__dict__.get(heredocs.LAYOUT, instr)  # a here-document's script has a text of its own
     pieces = []
     for k, command in enumerate(commands):
-        text = append_command(instr, scr, command, nl).new
+        text = append_command(layout, scr, command, nl).new
         if semicolons and text.startswith(" &&"):
             text = ("" if k == 0 and ends_with else ";") + text[3:]
         elif ends_with:
@@ -295,57 +294,9 @@ def _errexit(scr: Script) -> bool:
 
 
 def heredoc_scripts(instr: Instruction, scr: Script) -> list[Script]:
-    """The shell scripts a RUN feeds through here-documents (``RUN <<EOF`` or ``RUN bash <<EOF``),
-    read approximately (lines joined with ``;``), for reports only: their offsets are not
-    offsets in ``instr.text``.  A pure function of ``instr`` and ``scr`` (both immutable), asked
-    by SF101, SF102 and SF103: kept on the instruction for the script it was asked with."""
-    if not instr.heredocs:
-        return []
-    memo = instr.__dict__.get("_heredoc_scripts")
-    if memo is None or memo[0] is not scr:
-        memo = instr.__dict__["_heredoc_scripts"] = (scr, _kept_heredoc_scripts(instr, scr))
-    return list(memo[1])
-
-
-def _kept_heredoc_scripts(instr: Instruction, scr: Script) -> tuple[Script, ...]:
-    """``_heredoc_scripts``, kept by the programs of ``scr`` and the here-documents' contents:
-    all it reads (the inner scripts are parsed on their own, with the default escape).  The fix
-    loop re-parses a file after each fix and a batch holds many alike files.  Scripts are
-    immutable, and what is memoised on them is a function of them, so sharing one is safe.
-    Long texts are not kept."""
-    contents = tuple([doc.content for doc in instr.heredocs])
-    key = (tuple([c.program for c in scr.commands]), contents)
-    if sum(map(len, contents)) > _KEPT_TEXT or not across.KEEPING:
-        return tuple(_heredoc_scripts(contents, key[0]))
-    found = _KEPT.get(key)
-    if found is None:
-        found = _KEPT[key] = tuple(_heredoc_scripts(contents, key[0]))
-        if len(_KEPT) > _KEPT_SIZE:
-            del _KEPT[next(iter(_KEPT))]  # the oldest
-    return found
-
-
-_KEPT: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Script, ...]] = {}
-_KEPT_SIZE = 1024
-_KEPT_TEXT = 4096
-
-
-def _heredoc_scripts(contents: tuple[str, ...], programs: tuple[str, ...]) -> list[Script]:
-    if any(p not in SHELLS for p in programs):
-        return []
-    found = []
-    for content in contents:
-        body = re.sub(r"\\\r?\n", " ", content)
-        lines = [line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-        if not lines:
-            continue
-        try:
-            inner = script(parse_instruction("RUN " + " ; ".join(lines) + "\n"))
-        except SlimfixError:
-            continue
-        if inner is not None:
-            found.append(inner)
-    return found
+    """The shell scripts a RUN feeds through here-documents (``RUN <<EOF`` or ``RUN bash
+    <<EOF``); their offsets are in a text of their own (see ``slimfix.heredocs``)."""
+    return [inner.script for inner in heredocs.views(instr, scr)]
 
 
 # (message, at, edit, safety): what a check found, before it becomes a Diagnostic.
@@ -354,12 +305,26 @@ Finding = tuple[str, "tuple[int, int] | None", "TextEdit | None", Safety]
 
 def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iterator[Diagnostic]:
     """Diagnostics from ``findings(ctx, instr, scr)`` for a RUN and for the scripts of its
-    here-documents.  An edit is applied only where the shell-word view is complete: inside a
-    here-document, or on a command line with a part the view does not understand, the finding is
-    reported with what to change, and nothing is changed."""
-    for inner in heredoc_scripts(instr, scr):
-        for message, _, _, _ in findings(ctx, instr, inner):
-            yield ctx.diagnostic(instr, message + _NOT_APPLIED.format("a here-document"), safety=Safety.DISPLAY_ONLY)
+    here-documents.  An edit is applied only where the shell-word view is complete: on a command
+    line with a part the view does not understand, or in a here-document the view cannot map
+    back exactly (``heredocs.Inner.edit``), the finding is reported with what to change, and
+    nothing is changed."""
+    inners = heredocs.views(instr, scr)
+    runs = heredocs.runs_body(scr, len(instr.heredocs))
+    for inner in inners:
+        base = heredocs.body_start(instr, inner.index) if runs else None
+        doc = instr.heredocs[inner.index]
+        newline = doc.newline or ctx.df.newline
+        for message, at, edit, safety in findings(ctx, instr, inner.script):
+            where = inner.span(at, base) if base is not None else None
+            if edit is None:
+                yield ctx.diagnostic(instr, message, safety=safety, at=where)
+                continue
+            moved = inner.edit(edit, base, newline, plain=not scr.commands) if base is not None else None
+            if moved is None:
+                yield ctx.diagnostic(instr, message + _NOT_APPLIED.format("a here-document"), safety=Safety.DISPLAY_ONLY)
+            else:
+                yield ctx.diagnostic(instr, message, edits=[moved], safety=safety, at=where)
     for message, at, edit, safety in findings(ctx, instr, scr):
         if edit is not None and scr.opaque:
             message += _NOT_APPLIED.format(scr.opaque[0])

@@ -42,8 +42,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
   the same image installs with apt without its own ``apt-get update``, since it relies on them.
 - ``--no-install-recommends`` is unsafe: the image may need a recommended package.
 - The stale ``apt-get update`` is reported only: merging two RUNs changes the layers.
-- Nothing is fixed inside a here-document, a ``sh -c`` string, or a command line with a shell
-  comment: the shell-word view cannot place an edit there for sure, so slimfix only reports.
+- Nothing is fixed inside a ``sh -c`` string, a command line with a shell comment, or a
+  here-document the view cannot map back line for line (``slimfix.heredocs``): the shell-word
+  view cannot place an edit there for sure, so slimfix only reports.
 """
 
 from __future__ import annotations

@@ -46,8 +46,9 @@ RUN pip install --no-cache-dir -r requirements.txt
   packages, and the Dockerfile does not say which Yarn runs.
 - ``gem install --no-document`` and removing the ``.gem`` files are unsafe: ``ri`` loses its
   documentation and ``gem pristine`` needs the files.
-- Nothing is fixed inside a here-document or on a command line the shell-word view does not
-  fully understand (a shell comment, ``sh -c``): there slimfix only reports.
+- Nothing is fixed on a command line the shell-word view does not fully understand (a shell
+  comment, ``sh -c``), or in a here-document it cannot map back line for line
+  (``slimfix.heredocs``): there slimfix only reports.
 """
 
 from __future__ import annotations
