@@ -35,8 +35,9 @@ LINES = [
     st.lists(st.sampled_from(LINES), min_size=1, max_size=6),
     st.booleans(),
     st.sampled_from(["RUN <<EOF", "RUN bash <<EOF", "RUN sh -eux <<EOF", "RUN --network=none <<EOF"]),
+    st.sampled_from(["\n", "\r\n"]),
 )
-def test_body_is_fixed_as_the_joined_line_is(lines: list[str], errexit: bool, head: str) -> None:
+def test_body_is_fixed_as_the_joined_line_is(lines: list[str], errexit: bool, head: str, nl: str) -> None:
     lines = (["set -e"] if errexit else []) + lines
     oracle = fix_text("FROM d\nRUN " + " ; ".join(lines) + "\n", SETTINGS).output
     fixed_line = oracle.split("\n", 1)[1].removeprefix("RUN ").removesuffix("\n")
@@ -44,14 +45,24 @@ def test_body_is_fixed_as_the_joined_line_is(lines: list[str], errexit: bool, he
     # command under set -e, which the body gets as a line of its own) separates two lines
     expected_body = "\n".join(re.split(r" ?; ", fixed_line)) + "\n"
     src = f"FROM d\n{head}\n" + "\n".join(lines) + "\nEOF\n"
+    expected = f"FROM d\n{head}\n{expected_body}EOF\n"
+    src, expected = src.replace("\n", nl), expected.replace("\n", nl)
     if head not in ("RUN <<EOF", "RUN --network=none <<EOF"):
         plain = f"FROM d\nRUN <<EOF\n" + "\n".join(lines) + "\nEOF\n"
         added = [e.text for d in check_text(plain, SETTINGS) if d.fix for e in d.fix.edits]
         if any(set(text) & set("$`\\") for text in added):
             return  # text the shell reading the here-document would expand: not carried (Inner.edit)
     out = fix_text(src, SETTINGS).output
-    assert out == f"FROM d\n{head}\n{expected_body}EOF\n"
+    assert out == expected
     assert parse(out).code == out
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=4))
+def test_a_body_whose_tabs_are_stripped_is_left_alone(lines: list[str]) -> None:
+    """``<<-`` hands the shell the body without its leading tabs: the view's offsets are not the body's."""
+    src = "FROM d\nRUN <<-EOF\n" + "".join(f"\t{line}\n" for line in lines) + "\tEOF\n"
+    assert fix_text(src, SETTINGS).output == src
 
 
 def test_logical_lines() -> None:

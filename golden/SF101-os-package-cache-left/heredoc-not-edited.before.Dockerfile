@@ -30,3 +30,7 @@ apt-get update && apt-get install -y curl
 ONE
 apt-get update && apt-get install -y wget
 TWO
+RUN <<-EOF
+	apt-get update
+	apt-get install -y --no-install-recommends git
+	EOF

@@ -92,7 +92,11 @@ class Inner:
 
 
 def body_start(instr: Instruction, index: int) -> int | None:
-    """Where here-document ``index``'s body starts in ``instr.text`` (the bodies end the text)."""
+    """Where here-document ``index``'s body starts in ``instr.text`` (the bodies end the text);
+    None when the view was not read from the body as written (``<<-`` strips leading tabs, so
+    its offsets are not the body's)."""
+    if instr.heredocs[index].content != instr.heredocs[index].body:
+        return None
     tail = 0
     for doc in reversed(instr.heredocs[index:]):
         tail += len(doc.body) + len(doc.terminator) + len(doc.newline or "")
