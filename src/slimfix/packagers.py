@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 from weakref import WeakKeyDictionary
 
 from slimfix import heredocs
-from slimfix.analysis import parent_stage, position
+from slimfix.analysis import parent_stage, position, stage_steps
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.record import Record
 from slimfix.engine import Context, Diagnostic, Safety
@@ -309,6 +310,14 @@ def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iter
     line with a part the view does not understand, or in a here-document the view cannot map
     back exactly (``heredocs.Inner.edit``), the finding is reported with what to change, and
     nothing is changed."""
+    shell = _other_shell(ctx, instr)
+    if shell is not None:  # the view reads POSIX shell: under another, only report
+        for inner in (*[i.script for i in heredocs.views(instr, scr)], scr):
+            for message, at, edit, safety in findings(ctx, instr, inner):
+                if edit is not None:
+                    message, safety = message + _OTHER_SHELL.format(shell), Safety.DISPLAY_ONLY
+                yield ctx.diagnostic(instr, message, safety=safety, at=at if inner is scr else None)
+        return
     inners = heredocs.views(instr, scr)
     runs = heredocs.runs_body(scr, len(instr.heredocs))
     for inner in inners:
@@ -333,6 +342,19 @@ def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iter
 
 
 _NOT_APPLIED = " (not applied: slimfix does not edit a command line that holds {}; make this change yourself)"
+_OTHER_SHELL = " (not applied: the SHELL in force is {}, not a POSIX shell; make this change yourself)"
+_POSIX = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
+
+
+def _other_shell(ctx: Context, instr: Instruction) -> str | None:
+    """The program of the SHELL in force for ``instr`` when it is not a POSIX shell (``&&`` is
+    no statement separator in Windows PowerShell 5.1, for one), else None."""
+    steps = stage_steps(ctx.df, ctx.df.stage_of(instr))
+    shell = steps[position(ctx.df, instr)].state.shell
+    words = [PurePosixPath(w.replace("\\", "/")).name.lower().removesuffix(".exe") for w in shell[:2]]
+    if words and words[0] == "env" and len(words) > 1:
+        words = words[1:]
+    return None if words and words[0] in _POSIX else (shell[0] if shell else "empty")
 
 
 _UPGRADES = ("upgrade", "dist-upgrade", "full-upgrade")
