@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from slimfix import heredocs
-from slimfix.analysis import parent_stage, position, stage_steps
+from slimfix.analysis import parent_stage, position
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.record import Record
 from slimfix.engine import Context, Diagnostic, Safety
@@ -344,17 +344,47 @@ def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iter
 _NOT_APPLIED = " (not applied: slimfix does not edit a command line that holds {}; make this change yourself)"
 _OTHER_SHELL = " (not applied: the SHELL in force is {}, not a POSIX shell; make this change yourself)"
 _POSIX = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
+# per tree: id(stage) -> (positions of its SHELLs, their values); empty when the file has none
+_SHELLS: WeakKeyDictionary[Dockerfile, dict[int, tuple[list[int], list[tuple[str, ...]]]]] = WeakKeyDictionary()
 
 
 def _other_shell(ctx: Context, instr: Instruction) -> str | None:
     """The program of the SHELL in force for ``instr`` when it is not a POSIX shell (``&&`` is
     no statement separator in Windows PowerShell 5.1, for one), else None."""
-    steps = stage_steps(ctx.df, ctx.df.stage_of(instr))
-    shell = steps[position(ctx.df, instr)].state.shell
-    words = [PurePosixPath(w.replace("\\", "/")).name.lower().removesuffix(".exe") for w in shell[:2]]
+    shell = _shell_in_force(ctx.df, instr)
+    if shell is None:
+        return None
+    return _not_posix(shell)
+
+
+@lru_cache(maxsize=64)
+def _not_posix(shell: tuple[str, ...]) -> str | None:
+    words = [w.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe") for w in shell[:2]]
     if words and words[0] == "env" and len(words) > 1:
         words = words[1:]
     return None if words and words[0] in _POSIX else (shell[0] if shell else "empty")
+
+
+def _shell_in_force(df: Dockerfile, instr: Instruction) -> tuple[str, ...] | None:
+    """The last SHELL before ``instr`` in its stage or the stages it is built FROM; None for
+    the default (``/bin/sh -c``).  Indexed once per tree: most files have no SHELL at all."""
+    index = _SHELLS.get(df)
+    if index is None:
+        index = _SHELLS[df] = {}
+        for stage in df.stages:
+            found = [(k, tuple(i.value)) for k, i in enumerate(stage.instructions) if i.name == "SHELL"]
+            if found:
+                index[id(stage)] = ([k for k, _ in found], [v for _, v in found])
+    if not index:
+        return None
+    stage, before = df.stage_of(instr), position(df, instr)
+    while stage is not None:
+        at, values = index.get(id(stage), ((), ()))
+        k = bisect_left(at, before)
+        if k:
+            return values[k - 1]
+        stage, before = parent_stage(df, stage), len(df.instructions)  # all of the parent's
+    return None
 
 
 _UPGRADES = ("upgrade", "dist-upgrade", "full-upgrade")
