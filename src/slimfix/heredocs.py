@@ -21,12 +21,11 @@ import re
 from slimfix import across
 from slimfix.cst import Instruction, parse_instruction
 from slimfix.errors import SlimfixError
-from slimfix.shell import SHELLS, Script, TextEdit, script
+from slimfix.shell import LAYOUT, SHELLS, Script, TextEdit, script
 
-_SHEBANG_SHELL = re.compile(r"#!\s*\S*?/(?:env\s+)?(?:ba|da|k|z|a)?sh(?:\s|$)")
+_SHEBANG_SHELL = r"#!\s*\S*?/(?:env\s+)?(?:ba|da|k|z|a)?sh(?:\s|$)"  # compiled on first use
 _SEPARATOR = " ; "
 _GOES_ON = ("&&", "||", "|")
-LAYOUT = "heredoc_layout"  # the key, in an inner script's memo, of the instruction it was parsed as
 _PREFIX = "RUN "
 
 
@@ -152,7 +151,7 @@ def _views(contents: tuple[str, ...]) -> tuple[Inner, ...]:
     found = []
     for index, content in enumerate(contents):
         first = content.lstrip("\n").split("\n", 1)[0]
-        if first.startswith("#!") and not _SHEBANG_SHELL.match(first):
+        if first.startswith("#!") and not re.match(_SHEBANG_SHELL, first):
             continue  # a script for another interpreter
         lines = logical_lines(content)
         if not lines:

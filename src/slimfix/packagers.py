@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from slimfix import heredocs
 from slimfix.analysis import parent_stage, position
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.record import Record
 from slimfix.engine import Context, Diagnostic, Safety
 from slimfix.shell import (
+    LAYOUT,
     Command,
     Script,
     TextEdit,
@@ -274,7 +274,7 @@ def append(instr: Instruction, scr: Script, commands: list[str], nl: str) -> Tex
     if ends_with is not None and not (ends_with == ";" and errexit):
         return None
     semicolons = errexit and (ends_with == ";" or scr.commands[-1].op_before == ";")
-    layout = scr.__dict__.get(heredocs.LAYOUT, instr)  # a here-document's script has a text of its own
+    layout = scr.__dict__.get(LAYOUT, instr)  # a here-document's script has a text of its own
     pieces = []
     for k, command in enumerate(commands):
         text = append_command(layout, scr, command, nl).new
@@ -297,7 +297,16 @@ def _errexit(scr: Script) -> bool:
 def heredoc_scripts(instr: Instruction, scr: Script) -> list[Script]:
     """The shell scripts a RUN feeds through here-documents (``RUN <<EOF`` or ``RUN bash
     <<EOF``); their offsets are in a text of their own (see ``slimfix.heredocs``)."""
-    return [inner.script for inner in heredocs.views(instr, scr)]
+    return [inner.script for inner in _views(instr, scr)]
+
+
+def _views(instr: Instruction, scr: Script) -> tuple:
+    """``heredocs.views``, imported only for a RUN that has here-documents (start-up time)."""
+    if not instr.heredocs:
+        return ()
+    from slimfix import heredocs
+
+    return heredocs.views(instr, scr)
 
 
 # (message, at, edit, safety): what a check found, before it becomes a Diagnostic.
@@ -312,16 +321,16 @@ def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iter
     nothing is changed."""
     shell = _other_shell(ctx, instr)
     if shell is not None:  # the view reads POSIX shell: under another, only report
-        for inner in (*[i.script for i in heredocs.views(instr, scr)], scr):
+        for inner in (*[i.script for i in _views(instr, scr)], scr):
             for message, at, edit, safety in findings(ctx, instr, inner):
                 if edit is not None:
                     message, safety = message + _OTHER_SHELL.format(shell), Safety.DISPLAY_ONLY
                 yield ctx.diagnostic(instr, message, safety=safety, at=at if inner is scr else None)
         return
-    inners = heredocs.views(instr, scr)
-    runs = heredocs.runs_body(scr, len(instr.heredocs))
-    for inner in inners:
-        base = heredocs.body_start(instr, inner.index) if runs else None
+    for inner in _views(instr, scr):
+        from slimfix import heredocs
+
+        base = heredocs.body_start(instr, inner.index) if heredocs.runs_body(scr, len(instr.heredocs)) else None
         doc = instr.heredocs[inner.index]
         newline = doc.newline or ctx.df.newline
         for message, at, edit, safety in findings(ctx, instr, inner.script):

@@ -26,6 +26,9 @@ _CONTROL_PREFIX = frozenset({"if", "then", "elif", "else", "while", "until", "do
 _CONTROL_END = frozenset({"fi", "done", "esac", "}"})
 _WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "stdbuf", "timeout"})
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash", "/usr/bin/env"})
+# In a Script's memo: the instruction whose text its offsets are in, when that is not the RUN's
+# own (a here-document's script, ``slimfix.heredocs``); edits follow that text's layout.
+LAYOUT = "layout"
 
 
 class Word(Record):
