@@ -48,7 +48,8 @@ class Inner:
         # Joined with " ; ", the lines read as the shell reads them, unless a line goes on into
         # the next (``a &&`` or ``a |`` at its end, or ``&&`` at the next one's start), or a
         # compound command spans lines ("then ;" is no shell's syntax): then nothing is edited.
-        segments = [layout.text[start:end].strip() for start, end, _ in lines]
+        text = layout.text
+        segments = [text[start:end].strip() for start, end, _ in lines]
         self.exact = (
             not script.opaque
             and all(cmd.depth == 0 for cmd in script.commands)
@@ -99,9 +100,9 @@ def body_start(instr: Instruction, index: int) -> int | None:
     tail = 0
     for doc in reversed(instr.heredocs[index:]):
         tail += len(doc.body) + len(doc.terminator) + len(doc.newline or "")
-    start = len(instr.text) - tail
-    body = instr.heredocs[index].body
-    return start if start >= 0 and instr.text.startswith(body, start) else None
+    text = instr.text
+    start = len(text) - tail
+    return start if start >= 0 and text.startswith(instr.heredocs[index].body, start) else None
 
 
 def runs_body(scr: Script, count: int) -> bool:

@@ -353,8 +353,6 @@ def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iter
 _NOT_APPLIED = " (not applied: slimfix does not edit a command line that holds {}; make this change yourself)"
 _OTHER_SHELL = " (not applied: the SHELL in force is {}, not a POSIX shell; make this change yourself)"
 _POSIX = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
-# per tree: id(stage) -> (positions of its SHELLs, their values); empty when the file has none
-_SHELLS: WeakKeyDictionary[Dockerfile, dict[int, tuple[list[int], list[tuple[str, ...]]]]] = WeakKeyDictionary()
 
 
 def _other_shell(ctx: Context, instr: Instruction) -> str | None:
@@ -376,10 +374,11 @@ def _not_posix(shell: tuple[str, ...]) -> str | None:
 
 def _shell_in_force(df: Dockerfile, instr: Instruction) -> tuple[str, ...] | None:
     """The last SHELL before ``instr`` in its stage or the stages it is built FROM; None for
-    the default (``/bin/sh -c``).  Indexed once per tree: most files have no SHELL at all."""
-    index = _SHELLS.get(df)
+    the default (``/bin/sh -c``).  Indexed once per tree, on the tree (id(stage) -> positions
+    of its SHELLs and their values; empty when the file has none, as most files)."""
+    index = df.__dict__.get("_shells")
     if index is None:
-        index = _SHELLS[df] = {}
+        index = df.__dict__["_shells"] = {}
         for stage in df.stages:
             found = [(k, tuple(i.value)) for k, i in enumerate(stage.instructions) if i.name == "SHELL"]
             if found:
