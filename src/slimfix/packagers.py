@@ -327,10 +327,13 @@ def diagnostics(ctx: Context, instr: Instruction, scr: Script, findings) -> Iter
                     message, safety = message + _OTHER_SHELL.format(shell), Safety.DISPLAY_ONLY
                 yield ctx.diagnostic(instr, message, safety=safety, at=at if inner is scr else None)
         return
-    for inner in _views(instr, scr):
+    inners = _views(instr, scr)
+    if inners:
         from slimfix import heredocs
 
-        base = heredocs.body_start(instr, inner.index) if heredocs.runs_body(scr, len(instr.heredocs)) else None
+        runs = heredocs.runs_body(scr, len(instr.heredocs))
+    for inner in inners:
+        base = heredocs.body_start(instr, inner.index) if runs else None
         doc = instr.heredocs[inner.index]
         newline = doc.newline or ctx.df.newline
         for message, at, edit, safety in findings(ctx, instr, inner.script):
