@@ -30,11 +30,11 @@ _PREFIX = "RUN "
 
 
 class Inner:
-    """One here-document body as a script: ``script`` (offsets in ``layout.text``), the
-    instruction ``layout`` it was parsed as, and ``lines``: ``(start, end, body_start)`` of
-    each logical line in ``layout.text`` and where it starts in the body."""
+    """One here-document body as a script: ``script`` (offsets in the text of ``layout``, the
+    instruction it was parsed as, which its memo keeps under ``shell.LAYOUT``), and ``lines``:
+    ``(start, end, body_start)`` of each logical line in that text and where it starts in the body."""
 
-    __slots__ = ("script", "layout", "lines", "exact", "index")
+    __slots__ = ("script", "lines", "exact", "index")
 
     def __init__(self, script: Script, layout: Instruction, lines: tuple[tuple[int, int, int], ...], index: int) -> None:
         # A copy of its own (views of equal text are shared), marked with the text its offsets
@@ -42,7 +42,6 @@ class Inner:
         script = Script(script.commands, script.opaque, script.end, script.comment, script.ops)
         script.__dict__[LAYOUT] = layout
         self.script = script
-        self.layout = layout
         self.lines = lines
         self.index = index  # which here-document of the instruction
         # Joined with " ; ", the lines read as the shell reads them, unless a line goes on into
