@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slimfix import SlimfixSyntaxError, parse, parse_instruction
-from slimfix.cst import Line
+from slimfix.cst import Continuation, Heredoc, Instruction, Line
 from slimfix.cst.lexer import LexError, heredoc_names, process_words
 from slimfix.cst.semantics import _extract_flags, analyse, parse_words
 from slimfix.cst.text import GO_SPACE, is_go_space
+from strategies import dockerfiles, noisy_dockerfiles
 
 SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # the characters the readers treat specially, blanks of every kind, and plain ones
@@ -326,6 +327,39 @@ def test_spans_of_instructions_and_lines() -> None:
     with pytest.raises(KeyError):
         df.span(parse_instruction("RUN z\n"))
     assert df.stage_of(run).index == 0
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(dockerfiles(), noisy_dockerfiles()), st.sampled_from(["\n", "\r\n"]))
+def test_spans_are_where_code_generation_puts_each_instruction(text: str, newline: str) -> None:
+    # ``_bounds`` sums lengths instead of emitting each instruction: it must agree with emitting
+    text = text.replace("\n", newline)
+    try:
+        df = parse(text)
+    except SlimfixSyntaxError:
+        return
+    for instr in df.instructions:
+        own: list[str] = []
+        instr.emit_own(own, df.default_newline)
+        start, end = df.span(instr, own=True)
+        assert text[start:end] == "".join(own)
+        whole: list[str] = []
+        instr.emit(whole, df.default_newline)
+        assert text[slice(*df.span(instr))] == "".join(whole)
+
+
+def test_sizes_of_built_nodes_use_the_file_newline() -> None:
+    # nodes a fix builds leave their newlines to the file's (None): sizes must count that one
+    cont = Continuation(newline=None, inner=(Line("# c"), Line("")), indent="  ")
+    doc = Heredoc("EOF", "x\n", "EOF")
+    instr = Instruction("RUN", (" <<EOF a ", cont, "b"), heredocs=(doc,))
+    for nl in ("\n", "\r\n"):
+        out: list[str] = []
+        instr.emit_own(out, nl)
+        assert instr.own_size(nl) == len("".join(out))
+        out = []
+        cont.emit(out, nl)
+        assert cont.size(nl) == len("".join(out))
 
 
 def test_go_space_is_not_python_space() -> None:

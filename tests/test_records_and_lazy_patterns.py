@@ -69,3 +69,18 @@ def test_installer_programs(prog: str, found: bool) -> None:
 )
 def test_versioned_build_tools(name: str, role: Role) -> None:
     assert runtime_libs.classify(name, "apt", Distro("debian", "bookworm")).role is role
+
+
+def test_lazy_pattern_compiles_on_first_use_and_matches_as_re() -> None:
+    from slimfix.lazy_re import Lazy
+
+    pattern = Lazy(r"^pip(\d+)?$", re.IGNORECASE)
+    assert not any(isinstance(v, re.Pattern) or callable(v) for v in vars(pattern).values())
+    for text in ("pip", "PIP3", "pip3x", "", "xpip"):
+        compiled = re.compile(r"^pip(\d+)?$", re.IGNORECASE)
+        assert bool(pattern.match(text)) == bool(compiled.match(text))
+        assert bool(pattern.search(text)) == bool(compiled.search(text))
+        assert pattern.sub("-", text) == compiled.sub("-", text)
+    assert "match" in vars(pattern)  # the compiled pattern's own method, found without __getattr__
+    with pytest.raises(AttributeError):
+        pattern.groups_of_nothing  # noqa: B018 - not a method of a pattern

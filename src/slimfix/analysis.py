@@ -679,10 +679,15 @@ def _absolute(path: str) -> bool:
     return path.startswith("/")
 
 
+def _drive(value: str) -> bool:
+    """``re.match(r"^[A-Za-z]:", value)``: a Windows drive path (asked of every path argument)."""
+    return len(value) > 1 and value[1] == ":" and value[0].isascii() and value[0].isalpha()
+
+
 def _resolve(raw: str, state: State) -> str | None:
     """An instruction argument as an absolute image path, or None when it cannot be known."""
     value = expand(raw, state.values, state.escape)
-    if value is None or not value or re.match(r"^[A-Za-z]:", value):
+    if not value or _drive(value):
         return None
     if value.startswith("/"):
         return value

@@ -22,6 +22,7 @@ from functools import lru_cache
 from slimfix.analysis import State, expand, normalize
 from slimfix.cst import Instruction
 from slimfix.cst.record import Record
+from slimfix.lazy_re import Lazy
 from slimfix.shell import Command, Word, script
 
 PROGRAM_READS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc", "/opt")
@@ -29,19 +30,19 @@ SYSTEM = (*PROGRAM_READS, "/var", "/tmp", "/run", "/root", "/boot")  # not /srv,
 USERS = ("/etc", "/home", "/var/mail", "/var/spool/mail")
 _BUILTINS = frozenset({"echo", "printf", "true", "false", ":", "set", "export", "umask", "cd"})
 _DEVICES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd/")
-# Checked only for the operands of some commands: patterns (compiled by ``re`` on first use,
-# and kept in its cache), not compiled at import on every ``slimfix -``.
+# Checked only for the operands of some commands: compiled on first use, not at import on
+# every ``slimfix -`` (``slimfix.lazy_re``).
 _PKG_NAME = {
-    "apt": r"^[a-z0-9][a-z0-9+.\-]*(:[a-z0-9\-]+)?([=/][A-Za-z0-9.+:~_\-]+)?[+\-]?$",
-    "apk": r"^[A-Za-z0-9][A-Za-z0-9+._\-]*([<>=~]+[A-Za-z0-9.+_\-]+)?$",
-    "rpm": r"^[A-Za-z0-9@_][A-Za-z0-9+._:@\-]*$",
+    "apt": Lazy(r"^[a-z0-9][a-z0-9+.\-]*(:[a-z0-9\-]+)?([=/][A-Za-z0-9.+:~_\-]+)?[+\-]?$"),
+    "apk": Lazy(r"^[A-Za-z0-9][A-Za-z0-9+._\-]*([<>=~]+[A-Za-z0-9.+_\-]+)?$"),
+    "rpm": Lazy(r"^[A-Za-z0-9@_][A-Za-z0-9+._:@\-]*$"),
 }
-_REQUIREMENT = (
+_REQUIREMENT = Lazy(
     r"^[A-Za-z0-9]([A-Za-z0-9._\-]*[A-Za-z0-9])?(\[[A-Za-z0-9._,\-\s]+\])?"
     r"(\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_\-]+(\s*,\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_\-]+)*)?$"
 )
-_ARCHIVE = r"\.(whl|zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz|deb|rpm|apk)$"
-_USER_NAME = r"^[A-Za-z_][A-Za-z0-9_.\-]*\$?$"
+_ARCHIVE = Lazy(r"\.(whl|zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz|deb|rpm|apk)$")
+_USER_NAME = Lazy(r"^[A-Za-z_][A-Za-z0-9_.\-]*\$?$")
 _URL = re.compile(r"^(https?|ftp)://")
 _SHELL_ONLY = re.compile(r"`|\$[^A-Za-z_{]|\$$")
 _WRAPPERS_THAT_MATTER = frozenset({"sudo", "env", "chroot", "su", "runuser", "gosu", "su-exec", "setpriv"})
@@ -456,7 +457,7 @@ def _packages(
         raise Unknown(f"the package manager subcommand {operands[0].raw}")
     for word in operands[1:]:
         name = walk.value(word)
-        if name is None or not re.match(_PKG_NAME[family], name) or re.search(_ARCHIVE, name):
+        if name is None or not _PKG_NAME[family].match(name) or _ARCHIVE.search(name):
             raise Unknown(f"{word.raw} is not a literal package name")
     walk.reads.update(SYSTEM)
     walk.writes.update(SYSTEM)
@@ -482,7 +483,7 @@ def _pip(walk: _Walk, args: list[Word]) -> None:
         raise Unknown("a pip command other than install or uninstall")
     for word in operands[1:]:
         name = walk.value(word)
-        if name is None or not re.match(_REQUIREMENT, name) or re.search(_ARCHIVE, name):
+        if name is None or not _REQUIREMENT.match(name) or _ARCHIVE.search(name):
             raise Unknown(f"{word.raw} is not a literal requirement")
     for name, value in opts:
         if name in ("-t", "--target", "--prefix", "--root", "--cache-dir"):
@@ -549,7 +550,7 @@ def _user(walk: _Walk, prog: str, args: list[Word]) -> None:
         raise Unknown(f"{prog} with {len(operands)} names")
     for word in operands:
         name = walk.value(word)
-        if name is None or not re.match(_USER_NAME, name):
+        if name is None or not _USER_NAME.match(name):
             raise Unknown(f"{word.raw} is not a literal user or group name")
     for name, value in opts:
         if name in _HOME_OPTS or (prog == "adduser" and name == "-h"):

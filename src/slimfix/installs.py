@@ -22,6 +22,7 @@ from typing import Protocol
 
 from slimfix.cst.record import Frozen
 from slimfix.cst.record import init_field as _set
+from slimfix.lazy_re import Lazy
 from slimfix.shell import Command, Word
 
 
@@ -103,9 +104,9 @@ def under(path: str, folder: str) -> bool:
 
 # ---- recognising the command ---------------------------------------------------------------
 
-# Patterns compiled on first use (``re`` keeps them): most runs never need them.
-_PIP = r"pip(\d+(\.\d+)*)?$"
-_PYTHON = r"python(\d+(\.\d+)*)?$"
+# Compiled on first use (``slimfix.lazy_re``): most runs never need them.
+_PIP = Lazy(r"pip(\d+(\.\d+)*)?$")
+_PYTHON = Lazy(r"python(\d+(\.\d+)*)?$")
 _INSTALLERS = frozenset({"uv", "poetry", "pipenv", "npm", "yarn", "pnpm", "go", "bundle", "composer", "gem"})
 _PIP_PROJECT_OPTS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "--group"})
 
@@ -115,8 +116,8 @@ def installer(prog: str) -> bool:
     if prog in _INSTALLERS:
         return True
     if prog.startswith("pip"):
-        return re.match(_PIP, prog) is not None
-    return prog.startswith("python") and re.match(_PYTHON, prog) is not None
+        return _PIP.match(prog) is not None
+    return prog.startswith("python") and _PYTHON.match(prog) is not None
 
 
 def recognise(cmd: Command) -> Install | None:
@@ -129,7 +130,7 @@ def recognise(cmd: Command) -> Install | None:
         return None
     rest = words[1:]
     text = " ".join(w.raw for w in cmd.argv)
-    if re.match(_PYTHON, prog) and rest[:2] == ["-m", "pip"]:
+    if _PYTHON.match(prog) and rest[:2] == ["-m", "pip"]:
         prog, rest = "pip", rest[2:]
     if prog == "uv" and rest[:1] == ["pip"]:
         verb, args = _verb(rest[1:])
@@ -138,7 +139,7 @@ def recognise(cmd: Command) -> Install | None:
         if verb == "sync":
             return Install("pip", "sync", args, text, True)
         return None
-    if re.match(_PIP, prog):
+    if _PIP.match(prog):
         verb, args = _verb(rest)
         return Install("pip", verb, args, text, _pip_project(args)) if verb == "install" else None
     verb, args = _verb(rest)

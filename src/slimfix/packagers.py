@@ -103,6 +103,28 @@ class Call(Record):
         return self.action in _INSTALL.get(family, ())
 
 
+def run_scripts(ctx: Context) -> list[tuple[Instruction, Script]]:
+    """The shell-form RUNs (``ONBUILD RUN`` too) that ``ctx`` checks, each with its shell-word
+    view, in order: what SF101, SF102 and SF103 each walk.  Found once per tree for them all
+    when the file is one window whose instructions keep their views; otherwise each call finds
+    its own, and the views go with the window (``engine.check_tree``)."""
+    df = ctx.df
+    whole = len(ctx.window) == len(df.stages) and df.instructions[:1] != () and df.instructions[0].keeps_views
+    memo = df.__dict__
+    found = memo.get("_run_scripts") if whole else None
+    if found is None:
+        found = [
+            (instr, scr) for instr in ctx.instructions
+            if instr.name in _RUN_NAMES and (scr := script(instr)) is not None and instr.sem.command.keyword == "RUN"
+        ]
+        if whole:
+            memo["_run_scripts"] = found
+    return found
+
+
+_RUN_NAMES = frozenset({"RUN", "ONBUILD"})  # the instructions whose command line can be a RUN's
+
+
 def calls(scr: Script) -> list[Call]:
     """The package-manager commands of ``scr``, in order.  A pure function of the (immutable)
     script, asked by SF101, SF102, SF103 and the stage index for every RUN: kept on it."""

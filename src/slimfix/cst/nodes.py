@@ -115,10 +115,14 @@ class Continuation(Node):
     @property
     def width(self) -> int:
         """``len(self.code)``, without building it."""
+        return self.size("\n")
+
+    def size(self, nl: str) -> int:
+        """The length of what ``emit(out, nl)`` appends, without building it."""
         n = len(self.escape) + len(self.trailing) + len(self.indent)
-        n += 1 if self.newline is None else len(self.newline)
+        n += len(nl if self.newline is None else self.newline)
         for line in self.inner:
-            n += len(line.text) + (1 if line.newline is None else len(line.newline))
+            n += len(line.text) + len(nl if line.newline is None else line.newline)
         return n
 
     def children(self) -> tuple[Node, ...]:
@@ -224,6 +228,15 @@ class Instruction(Node):
         append(nl if self.newline is None else self.newline)
         for doc in self.heredocs:
             doc.emit(out, nl)
+
+    def own_size(self, nl: str) -> int:
+        """The length of what ``emit_own(out, nl)`` appends, without building it."""
+        n = len(self.indent) + len(self.keyword) + len(nl if self.newline is None else self.newline)
+        for part in self.parts:
+            n += len(part) if part.__class__ is str else part.size(nl)
+        for doc in self.heredocs:
+            n += len(doc.body) + len(doc.terminator) + len(nl if doc.newline is None else doc.newline)
+        return n
 
     @property
     def text(self) -> str:
@@ -501,9 +514,7 @@ class Dockerfile(Node):
             start = pos
             for line in instr.leading:
                 pos += len(line.text) + len(nl if line.newline is None else line.newline)
-            out: list[str] = []
-            instr.emit_own(out, nl)
-            own = sum(map(len, out))
+            own = instr.own_size(nl)
             bounds.extend((start, pos, pos + own))
             pos += own
         return index, bounds

@@ -52,6 +52,7 @@ when a source path holds an unknown variable.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,7 +66,7 @@ _SHOWN = 5
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     root = ctx.settings.context
-    if root is None or not Path(root).is_dir():
+    if root is None or not os.path.isdir(root):
         return
     # what the file reads from the context, read a window at a time; reported in the last
     scan = ctx.carry.get("scan")

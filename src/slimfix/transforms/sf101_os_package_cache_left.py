@@ -53,7 +53,7 @@ from collections.abc import Iterator
 
 from slimfix import packagers as pk
 from slimfix.engine import Context, Diagnostic, Safety
-from slimfix.shell import Script, TextEdit, insert_after_word, script
+from slimfix.shell import Script, TextEdit, insert_after_word
 
 CODE = "SF101"
 
@@ -65,10 +65,7 @@ _TOOLS = frozenset({"apt", "apk", "dnf", "yum", "microdnf", "zypper"})
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    for instr in ctx.instructions:
-        scr = script(instr)
-        if scr is None or instr.sem.command.keyword != "RUN":
-            continue
+    for instr, scr in pk.run_scripts(ctx):
         yield from pk.diagnostics(ctx, instr, scr, _findings)
 
 

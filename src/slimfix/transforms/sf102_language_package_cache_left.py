@@ -57,7 +57,7 @@ from collections.abc import Iterator
 
 from slimfix import packagers as pk
 from slimfix.engine import Context, Diagnostic, Safety
-from slimfix.shell import Script, insert_after_word, script
+from slimfix.shell import Script, insert_after_word
 
 CODE = "SF102"
 
@@ -67,10 +67,8 @@ _POETRY_CACHE = f"rm -rf {_POETRY_HOME}/cache {_POETRY_HOME}/artifacts"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    for instr in ctx.instructions:
-        scr = script(instr)
-        if scr is not None and instr.sem.command.keyword == "RUN":
-            yield from pk.diagnostics(ctx, instr, scr, _findings)
+    for instr, scr in pk.run_scripts(ctx):
+        yield from pk.diagnostics(ctx, instr, scr, _findings)
 
 
 def _findings(ctx: Context, instr, scr: Script) -> Iterator[pk.Finding]:

@@ -55,7 +55,7 @@ from collections.abc import Iterator
 
 from slimfix import packagers as pk
 from slimfix.engine import Context, Diagnostic, Edit, Safety
-from slimfix.shell import Script, TextEdit, script
+from slimfix.shell import Script, TextEdit
 
 CODE = "SF103"
 
@@ -66,9 +66,8 @@ _NOTE = " (unsafe: the build then needs BuildKit)"
 def check(ctx: Context) -> Iterator[Diagnostic]:
     df = ctx.df
     hooked: set[int] = set()  # stages that get the docker-clean RUN in this pass
-    for instr in ctx.instructions:
-        scr = script(instr)
-        if scr is None or instr.sem.command.keyword != "RUN" or pk.policy(ctx.settings, df, instr) != "mounts":
+    for instr, scr in pk.run_scripts(ctx):
+        if pk.policy(ctx.settings, df, instr) != "mounts":
             continue
         for inner in pk.heredoc_scripts(instr, scr):
             if any(c.installs and c.tool in pk.MOUNT_TARGETS for c in pk.calls(inner)):
