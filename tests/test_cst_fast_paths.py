@@ -386,3 +386,12 @@ def test_line_starts_match_the_reference(pieces: list[str]) -> None:
     except SlimfixSyntaxError:
         return
     assert list(df.line_starts) == reference_line_starts(df.code)
+
+
+def test_go_word_is_every_character_but_go_space() -> None:
+    # GO_WORD is written with Python's \s; it must take exactly the characters GO_SPACE leaves out
+    from slimfix.cst.text import GO_WORD
+
+    for code in range(0x110000):
+        ch = chr(code)
+        assert (GO_WORD.fullmatch(ch) is None) == (ch in GO_SPACE), hex(code)

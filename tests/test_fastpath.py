@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +15,13 @@ from slimfix.fastpath import parse_args
 NAIVE = "FROM python:3.11-slim\nWORKDIR app\nCMD python app.py\n"
 CLEAN = "FROM python:3.11-slim\nWORKDIR /app\nRUN echo hi\n"
 BROKEN = "FROM debian\nFOO bar\n"
+# more than a pipe holds: the script leaves with os._exit once it has flushed its streams
+BIG = "FROM python:3.11-slim\n" + "RUN pip install flask\n" * 4000
 TYPER = "import sys; from slimfix.cli import main; raise SystemExit(main(sys.argv[1:]))"
 
 INVOCATIONS = [
     (["-", "--stdin-filename", "Dockerfile"], NAIVE),
+    (["-", "--stdin-filename", "Dockerfile"], BIG),
     (["-", "--stdin-filename=Dockerfile", "--unsafe-fixes"], NAIVE),
     (["-", "--stdin-filename", "Dockerfile", "--check"], NAIVE),
     (["-", "--diff", "--stdin-filename", "Dockerfile", "--select", "SF403,sf401"], NAIVE),
@@ -79,3 +83,17 @@ def test_the_stdin_path_does_not_import_typer(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], input=CLEAN.encode(), capture_output=True, cwd=tmp_path, timeout=120)
     assert r.stdout == CLEAN.encode()
     assert r.stderr.decode().strip().endswith("[]")
+
+
+@pytest.mark.parametrize("text", [NAIVE, BIG])
+def test_the_script_flushes_what_it_wrote_before_it_leaves(tmp_path: Path, text: str) -> None:
+    # block-buffered streams (no PYTHONUNBUFFERED): what sits in a buffer must still come out
+    from slimfix.engine import Settings, fix_text
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    r = subprocess.run([sys.executable, "-m", "slimfix", "-", "--stdin-filename", "Dockerfile"], input=text.encode(),
+                       capture_output=True, cwd=tmp_path, env=env, timeout=120)
+    result = fix_text(text, Settings(context=tmp_path), tmp_path / "Dockerfile")
+    assert r.returncode == 0
+    assert r.stdout.decode() == result.output
+    assert r.stderr.decode().count("\n") == len([d for d in result.found if d.fix is None or not d.fix.applies(False)])

@@ -79,6 +79,7 @@ from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.nodes import Stage
 from slimfix.cst.record import Record
 from slimfix.images import KNOWN_WORKDIRS, official_image
+from slimfix.lazy_re import Lazy
 
 ALL = "*"  # in ``uses_vars``: every variable
 EVERYTHING = "/"
@@ -98,8 +99,8 @@ _ALIASES = (
     ("/var/run", "/run"),
     ("/var/lock", "/run/lock"),
 )
-_GLOB = re.compile(r"[*?\[{]")  # a brace (bash expands it) is cut like a glob
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_GLOB = Lazy(r"[*?\[{]")  # a brace (bash expands it) is cut like a glob
+_NAME = Lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 DEFAULT_SHELL = ("/bin/sh", "-c")
 
 
@@ -419,7 +420,7 @@ class State(Record):
         return self._env_paths
 
 
-_ENV_PATH = re.compile(r"(?:^|[\s:=\"',;])(/[^\s:\"',;$]*)")
+_ENV_PATH = Lazy(r"(?:^|[\s:=\"',;])(/[^\s:\"',;$]*)")
 
 
 # ---- effects ----------------------------------------------------------------------------

@@ -43,8 +43,8 @@ _REQUIREMENT = Lazy(
 )
 _ARCHIVE = Lazy(r"\.(whl|zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz|deb|rpm|apk)$")
 _USER_NAME = Lazy(r"^[A-Za-z_][A-Za-z0-9_.\-]*\$?$")
-_URL = re.compile(r"^(https?|ftp)://")
-_SHELL_ONLY = re.compile(r"`|\$[^A-Za-z_{]|\$$")
+_URL = Lazy(r"^(https?|ftp)://")
+_SHELL_ONLY = Lazy(r"`|\$[^A-Za-z_{]|\$$")
 _WRAPPERS_THAT_MATTER = frozenset({"sudo", "env", "chroot", "su", "runuser", "gosu", "su-exec", "setpriv"})
 
 
@@ -164,7 +164,7 @@ def run_footprint(instr: Instruction, state: State) -> Footprint:
     return Footprint(tuple(sorted(walk.reads)), tuple(sorted(walk.writes)), walk.uses_cwd, (), tuple(programs))
 
 
-_SETS_VARIABLES = re.compile(r"\b(for|read|getopts|local|declare|typeset|readonly|export|unset|eval|source)\b|(^|[^\w$])\.\s")
+_SETS_VARIABLES = Lazy(r"\b(for|read|getopts|local|declare|typeset|readonly|export|unset|eval|source)\b|(^|[^\w$])\.\s")
 
 
 def _shell_env(state: State, script_text: str) -> dict[str, str | None]:
@@ -184,8 +184,8 @@ def _assigns(script_text: str, assigned: frozenset[str], name: str) -> bool:
     return re.search(rf"(?<![\w$]){name}=", script_text) is not None  # a name BuildKit allows, sh does not
 
 
-_WORD = re.compile(r"\w+")
-_ASSIGNED = re.compile(r"(?<![\w$])(\w+)=")
+_WORD = Lazy(r"\w+")
+_ASSIGNED = Lazy(r"(?<![\w$])(\w+)=")
 
 
 @lru_cache(maxsize=1024)
@@ -200,7 +200,7 @@ def _assigned_names(script_text: str) -> frozenset[str] | None:
     return frozenset(_ASSIGNED.findall(script_text))
 
 
-_ASSIGNED_PATH = re.compile(r"(?:^|[=:])(/[^:\s\"'$]*)")
+_ASSIGNED_PATH = Lazy(r"(?:^|[=:])(/[^:\s\"'$]*)")
 
 
 def _assigned_paths(commands: tuple[Command, ...]) -> tuple[str, ...]:
@@ -218,7 +218,7 @@ def _assigned_paths(commands: tuple[Command, ...]) -> tuple[str, ...]:
     return tuple(normalize(p) for p in found)
 
 
-_REDIRECT = re.compile(r"^[0-9]*(&>>|&>|<<<|<>|>>|>&|<&|>\||>|<)")
+_REDIRECT = Lazy(r"^[0-9]*(&>>|&>|<<<|<>|>>|>&|<&|>\||>|<)")
 
 
 def _redirects(walk: _Walk, cmd: Command) -> None:
@@ -306,8 +306,8 @@ _RPM = (
                "--exclude"}),
     frozenset({"--installroot"}),
 )
-_PIP = re.compile(r"pip[0-9.]*")
-_PYTHON = re.compile(r"python[0-9.]*")
+_PIP = Lazy(r"pip[0-9.]*")
+_PYTHON = Lazy(r"python[0-9.]*")
 
 
 def _unquoted_glob(raw: str) -> bool:
@@ -432,7 +432,7 @@ def _paths_in(value: str | None) -> list[str]:
     return [normalize(p) for p in _OPTION_PATH.findall(value)]
 
 
-_OPTION_PATH = re.compile(r"(?:^|[=:,])(/[^\s:,]*)")
+_OPTION_PATH = Lazy(r"(?:^|[=:,])(/[^\s:,]*)")
 
 
 # ---- package managers -------------------------------------------------------------------

@@ -18,7 +18,7 @@ _METHODS = ("match", "fullmatch", "search", "finditer", "findall", "sub", "split
 class Lazy:
     """``re.compile(pattern, flags)``, made on the first use of one of its methods."""
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str | bytes, flags: int = 0) -> None:
         self.pattern = pattern
         self.flags = flags
 

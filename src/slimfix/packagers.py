@@ -10,7 +10,6 @@ a stage follows, and how to append a cleanup command in the author's style.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
@@ -20,6 +19,7 @@ from slimfix.analysis import parent_stage, position
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.cst.record import Record
 from slimfix.engine import Context, Diagnostic, Safety
+from slimfix.lazy_re import Lazy
 from slimfix.shell import (
     LAYOUT,
     Command,
@@ -59,8 +59,8 @@ _INSTALL = {
     "gem": {"install"},
     "poetry": {"install", "add", "sync", "update"},
 }
-_PIP = re.compile(r"pip(\d+(\.\d+)?)?")
-_PYTHON = re.compile(r"python(\d+(\.\d+)?)?")
+_PIP = Lazy(r"pip(\d+(\.\d+)?)?")
+_PYTHON = Lazy(r"python(\d+(\.\d+)?)?")
 
 # The cache folders SF103 can put on a BuildKit cache mount, and the extra mount options.
 MOUNT_TARGETS = {

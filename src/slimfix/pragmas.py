@@ -15,9 +15,9 @@ Display only: removing a comment is the author's call.
 
 from __future__ import annotations
 
-import re
 
 from slimfix.cst import Dockerfile, Instruction
+from slimfix.lazy_re import Lazy
 
 CODE = "SF900"
 
@@ -31,8 +31,8 @@ HADOLINT = {
     "DL3025": "SF401",
     "DL3000": "SF403",
 }
-_SLIMFIX = re.compile(r"^#\s*slimfix:\s*(skip-file|ignore)\b(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
-_HADOLINT = re.compile(r"^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)$")
+_SLIMFIX = Lazy(r"^#\s*slimfix:\s*(skip-file|ignore)\b(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
+_HADOLINT = Lazy(r"^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)$")
 ALL = "*"
 
 

@@ -10,7 +10,6 @@ guessed at.
 
 from __future__ import annotations
 
-import re
 import sys
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
@@ -19,6 +18,7 @@ from slimfix import across
 from slimfix.cst.nodes import Continuation, Instruction
 from slimfix.cst.record import Record
 from slimfix.cst.semantics import Semantics
+from slimfix.lazy_re import Lazy
 
 OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
 _OPERATOR_START = frozenset(op[0] for op in OPERATORS)
@@ -159,22 +159,22 @@ class Script(Record):
 
 # What ends a word's plain run: blanks, operator and redirect characters, quotes, escapes and
 # expansions.  Everything else (``#`` too, inside a word) is taken as written.
-_PLAIN = re.compile(r"[^ \t\n\r\v\f&|;()<>\\'\"$`]*")
-_BLANKS = re.compile(r"[ \t\n\r\v\f]*")
-_REDIR_BLANKS = re.compile(r"[ \t]*")
+_PLAIN = Lazy(r"[^ \t\n\r\v\f&|;()<>\\'\"$`]*")
+_BLANKS = Lazy(r"[ \t\n\r\v\f]*")
+_REDIR_BLANKS = Lazy(r"[ \t]*")
 _WORD_END = frozenset(" \t\n\r\v\f|;()<>")
-_OPERATOR = re.compile(r"&&|\|\||;;|\|&|;|\||&(?!>)|\(|\)")  # OPERATORS, in order; ``&>`` is a redirect
-_REDIRECT = re.compile(r"&>>|&>|<<<|<<-|<<|>>|>&|<&|>\||<>|>|<")  # tried in this order
+_OPERATOR = Lazy(r"&&|\|\||;;|\|&|;|\||&(?!>)|\(|\)")  # OPERATORS, in order; ``&>`` is a redirect
+_REDIRECT = Lazy(r"&>>|&>|<<<|<<-|<<|>>|>&|<&|>\||<>|>|<")  # tried in this order
 # An operator, or a word that starts with an ASCII character that cannot start a comment, a
 # redirect (``2>``) or a quote and holds only ordinary characters; then the blanks after it.
-_SIMPLE_TOKEN = re.compile(
+_SIMPLE_TOKEN = Lazy(
     r"(?:(&&|\|\||;;|\|&|;|\||&(?!>)|\(|\))"
     r"|((?![&|;()<>\\'\"$`#0-9])[\x21-\x7e][^ \t\n\r\v\f&|;()<>\\'\"$`]*)(?=[ \t\n\r\v\f|;()<>]|\Z))"
     r"[ \t\n\r\v\f]*"
 )
-_DOUBLE_PLAIN = re.compile(r"[^\"\\$`]*")
-_GROUP_PLAIN = {"(": re.compile(r"[^'\"\\()]*"), "{": re.compile(r"[^'\"\\{}]*")}
-_QUOTED_PLAIN = re.compile(r'[^"\\]*')
+_DOUBLE_PLAIN = Lazy(r"[^\"\\$`]*")
+_GROUP_PLAIN = {"(": Lazy(r"[^'\"\\()]*"), "{": Lazy(r"[^'\"\\{}]*")}
+_QUOTED_PLAIN = Lazy(r'[^"\\]*')
 
 
 class _Lexer:

@@ -11,11 +11,12 @@ import re
 from functools import cache
 
 from slimfix.cst.text import GO_SPACE, GO_SPACE_SET, GO_WORD
+from slimfix.lazy_re import Lazy
 
-_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$", re.DOTALL)
+_HEREDOC = Lazy(r"^(\d*)<<(-?)([^<]*)$", re.DOTALL)
 # what process_words would change in a heredoc name (a leading BOM is dropped)
-_SPECIAL = re.compile("['\"$\\\\\ufeff]")
-_NAME = re.compile(r"[A-Za-z0-9_]+|[*#@?$!0-9-]")
+_SPECIAL = Lazy("['\"$\\\\\ufeff]")
+_NAME = Lazy(r"[A-Za-z0-9_]+|[*#@?$!0-9-]")
 
 
 class LexError(ValueError):

@@ -34,12 +34,13 @@ from slimfix.cst.semantics import (
 )
 from slimfix.cst.text import GO_SPACE, go_lstrip
 from slimfix.errors import SlimfixSyntaxError
+from slimfix.lazy_re import Lazy
 
 BOM = "\ufeff"
-_DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", re.DOTALL)
+_DIRECTIVE = Lazy(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", re.DOTALL)
 _KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 # an instruction's keyword and the blanks after it
-_HEAD = re.compile(r"([^\t\v\f\r ]+)[\t\v\f\r ]*")
+_HEAD = Lazy(r"([^\t\v\f\r ]+)[\t\v\f\r ]*")
 # keywords whose view can only fail on a JSON form (a "[") or a split keyword
 _NO_ERRORS = frozenset(
     {

@@ -24,6 +24,7 @@ from slimfix.cst.text import (
     WHITESPACE,
     is_go_space,
 )
+from slimfix.lazy_re import Lazy
 
 if TYPE_CHECKING:
     from slimfix.cst.nodes import Part
@@ -224,8 +225,8 @@ def analyse_line(
     return Semantics(upper, flags, value, is_json, args, args_start, inner, kw, indent, parts)
 
 
-_SIMPLE_FLAG = re.compile(rb"--[^\t\n\v\f\r \x85\xa0\"'\\]*")
-_BYTE_BLANKS = re.compile(rb"[\t\n\v\f\r \x85\xa0]*")
+_SIMPLE_FLAG = Lazy(rb"--[^\t\n\v\f\r \x85\xa0\"'\\]*")
+_BYTE_BLANKS = Lazy(rb"[\t\n\v\f\r \x85\xa0]*")
 
 
 def _extract_flags(line: str, pos: int, end: int) -> tuple[tuple[Flag, ...], int]:
