@@ -57,7 +57,7 @@ class _Group:
         self.context = context
         self.target = target  # the ignore file, as the first Dockerfile's path names it
         self.texts: list[tuple[Path, str]] = []  # parsed only if the group is flushed
-        self.members: set[Path] = set()
+        self.members: list[Path] = []  # as the run names them: resolved only if the group is flushed
         self.settings: Settings | None = None  # of the first Dockerfile SF001 reported on
         self.blocked: list[str] = []
         self.reporters: list[str] = []  # the Dockerfiles SF001 reported on, as the run names them
@@ -90,7 +90,7 @@ class SideFiles:
         if settings.context is None:
             return
         group = self._group(Path(settings.context), path)
-        group.members.add(path.resolve())
+        group.members.append(path)
         group.texts.extend((path, text) for text in texts)
         if reported:
             group.reporters.append(str(path))
@@ -112,7 +112,7 @@ class SideFiles:
             group.texts.append((path, _parsable(path)))
         except (OSError, SlimfixError) as exc:
             group.blocked.append(f"{path} could not be read ({exc})")
-        group.members.add(path.resolve())
+        group.members.append(path)
 
     def failed(self, path: Path, context: Path) -> None:
         """A Dockerfile that could not be read: its context's ignore file is left alone."""
@@ -209,8 +209,9 @@ def _others(group: _Group) -> list[str]:
     if group.target.name != ".dockerignore" or not group.context.is_dir():
         return []
     problems = []
+    members = {path.resolve() for path in group.members}
     for path in sorted(group.context.iterdir()):
-        if path.resolve() in group.members or not path.is_file() or not is_dockerfile_name(path.name):
+        if path.resolve() in members or not path.is_file() or not is_dockerfile_name(path.name):
             continue
         if ignore_file_for(group.context, path) != group.target:
             continue
@@ -218,7 +219,7 @@ def _others(group: _Group) -> list[str]:
             group.texts.append((path, _parsable(path)))
         except (OSError, SlimfixError) as exc:
             problems.append(f"{path} could not be read ({exc})")
-        group.members.add(path.resolve())
+        members.add(path.resolve())
     return problems
 
 

@@ -243,15 +243,17 @@ class Instruction(Node):
         """The instruction's own source (no leading lines); shell-word offsets index this.
 
         A pure function of the (immutable) fields; the analysis, SF202 and the shell view each
-        ask for it, so a text longer than one line is built once and kept in ``__dict__``.
+        ask for it (several memos use it as a key), so it is built once and kept in ``__dict__``:
+        the same string each time, whose hash Python keeps.
         """
-        parts = self.parts
-        if len(parts) == 1 and not self.heredocs and parts[0].__class__ is str:  # one line: most instructions
-            newline = self.newline
-            return self.indent + self.keyword + parts[0] + ("\n" if newline is None else newline)
         memo = self.__dict__
         text = memo.get("_text")
         if text is None:
+            parts = self.parts
+            if len(parts) == 1 and not self.heredocs and parts[0].__class__ is str:  # one line: most instructions
+                newline = self.newline
+                memo["_text"] = text = self.indent + self.keyword + parts[0] + ("\n" if newline is None else newline)
+                return text
             out: list[str] = []
             self.emit_own(out, "\n")
             text = memo["_text"] = "".join(out)
