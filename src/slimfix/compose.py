@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from slimfix.cst.record import Frozen
 from slimfix.cst.record import init_field as _set
+from slimfix.errors import ComposeError  # noqa: F401 - raised here, and found here by callers
 
 if TYPE_CHECKING:  # pathspec and ruamel.yaml load on first use: start-up time matters to editors
     import pathspec
@@ -37,17 +38,6 @@ COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "doc
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv"})
 DEFAULT_DOCKERFILE = "Dockerfile"
 _URL = r"^([a-z][a-z0-9+.-]*://|git@)"  # compiled on first use (re's cache): few runs read Compose files
-
-
-class ComposeError(ValueError):
-    """A Compose file that cannot be read; names the file, line and reason."""
-
-    def __init__(self, path: Path, line: int | None, reason: str) -> None:
-        where = f"{path}:{line}" if line is not None else str(path)
-        super().__init__(f"{where}: {reason}")
-        self.path = path
-        self.line = line
-        self.reason = reason
 
 
 # Records, not dataclasses or named tuples: equal and hashed by their fields all the same, and

@@ -39,3 +39,15 @@ class ConfigError(SlimfixError):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+class ComposeError(ValueError):
+    """A Compose file that cannot be read; names the file, line and reason (``slimfix.compose``,
+    which a run imports only for the folders it is given)."""
+
+    def __init__(self, path: object, line: int | None, reason: str) -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason

@@ -12,14 +12,15 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from slimfix.buildcontext import forget, keep_reads, run_cache
-from slimfix.compose import ComposeError, discover
 from slimfix.engine import Diagnostic, FixResult, Settings, detached, fix_text
-from slimfix.errors import ConfigError, SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
+from slimfix.errors import ComposeError, ConfigError, SlimfixDecodeError, SlimfixError, SlimfixSyntaxError
 from slimfix.io import decode, unified_diff, write_atomic
-from slimfix.side_files import SideFiles, SideReport, needs_seen
+
+if TYPE_CHECKING:  # slimfix.side_files is imported by the runs that read files, not by stdin's
+    from slimfix.side_files import SideFiles, SideReport
 
 
 class Mode(enum.Enum):
@@ -219,6 +220,8 @@ def prefetch(options: Options) -> _Prefetched | None:
         if raw == "-":
             continue
         if path.is_dir():
+            from slimfix.compose import discover
+
             try:
                 targets = discover(path)
             except ComposeError:
@@ -289,6 +292,8 @@ def _fix_in_worker(path: Path, context: Path | None) -> tuple[Settings, FixResul
     try:
         assert _worker_options is not None
         settings, result = fix_file(path, _worker_options, context)
+        from slimfix.side_files import needs_seen  # loaded: the parent had it before the fork
+
         return settings, result, (needs_seen(settings, result) if result is not None else None)
     except Exception:
         return None  # redone in-process by ``run``
@@ -414,14 +419,19 @@ def run(options: Options, stdin: bytes | None = None, out: TextIO | None = None,
 
 def _run(options: Options, stdin: bytes | None, out: TextIO, err: TextIO) -> int:
     report = Report()
-    side = SideFiles()
+    side = None
+    if any(raw != "-" for raw in options.paths):  # the editor's stdin path has no side files
+        from slimfix.side_files import SideFiles
+
+        side = SideFiles()
     prefetched = prefetch(options)
     try:
         _visit(options, stdin, out, err, report, side, prefetched)
     finally:
         if prefetched is not None:
             prefetched.close()
-    side.flush(options, report, out, err)
+    if side is not None:
+        side.flush(options, report, out, err)
     if options.output_format != "text" or (options.mode is Mode.CHECK and not options.quiet):
         from slimfix.output import render
 
@@ -430,7 +440,7 @@ def _run(options: Options, stdin: bytes | None, out: TextIO, err: TextIO) -> int
 
 
 def _visit(
-    options: Options, stdin: bytes | None, out: TextIO, err: TextIO, report: Report, side: SideFiles,
+    options: Options, stdin: bytes | None, out: TextIO, err: TextIO, report: Report, side: SideFiles | None,
     prefetched: _Prefetched | None,
 ) -> None:
     """Check (or fix) every path the command line named, in order."""
@@ -441,6 +451,8 @@ def _visit(
             continue
         path = Path(raw)
         if path.is_dir():
+            from slimfix.compose import discover
+
             try:
                 targets = discover(path)
             except ComposeError as exc:
