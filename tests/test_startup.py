@@ -106,3 +106,18 @@ def test_options_without_paths_keeps_every_flag() -> None:
     assert (defaults.mode, defaults.output_format, defaults.quiet, defaults.unsafe_fixes) == (None, "text", False, None)
     report = Report()
     assert (report.changed, report.errors, report.diagnostics) == ([], [], []) and report.exit_code(Mode.CHECK) == 0
+
+
+def test_json_is_loaded_only_for_json_text(tmp_path: Path) -> None:
+    # exec-form instructions need the json module; a file without any must not pay for it
+    code = (
+        "import sys; sys.argv = ['slimfix', '-', '--stdin-filename', 'Dockerfile'];"
+        "from slimfix.__main__ import main; rc = main();"
+        "print(rc, 'json' in sys.modules, file=sys.stderr)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    shell_form = UNFIXED + 'HEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD python app.py --port $PORT\n'
+    for text, loaded in ((shell_form, False), (shell_form + 'ENTRYPOINT ["tini", "--"]\n', True)):
+        r = subprocess.run([sys.executable, "-S", "-c", code], input=text.encode(), capture_output=True,
+                           cwd=tmp_path, env=env, timeout=120)
+        assert r.stderr.decode().splitlines()[-1] == f"0 {loaded}", r.stderr.decode()

@@ -13,7 +13,6 @@ Every path is an absolute POSIX path in the image.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import sys
@@ -666,6 +665,8 @@ def _npm_lock_in_sync(package_text: str | None, lock_text: str | None) -> bool:
     """``npm install`` keeps this lock file as it is: a version-3 lock whose root entry records
     the same name, version and dependency ranges as package.json.  npm rewrites a lock to record
     a change to those, or to upgrade an older lock format; anything unusual counts as a rewrite."""
+    import json  # only for JSON text: not loaded at start-up
+
     try:
         pkg, lock = json.loads(package_text or ""), json.loads(lock_text or "")
     except ValueError:
@@ -680,6 +681,8 @@ def _npm_lock_in_sync(package_text: str | None, lock_text: str | None) -> bool:
 
 
 def _package_json(text: str, acc: _Acc, scripts_off: bool) -> None:
+    import json  # only for JSON text: not loaded at start-up
+
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -760,6 +763,8 @@ def _bundler(install: Install, acc: _Acc) -> None:
 
 
 def _composer(install: Install, acc: _Acc) -> None:
+    import json  # only for JSON text: not loaded at start-up
+
     opts, operands, problems = _options(install.args, _COMPOSER_SPEC)
     for p in problems:
         acc.decline(f"`{install.text}`: {p}")

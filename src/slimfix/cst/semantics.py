@@ -8,7 +8,6 @@ back to offsets in ``instr.text``, so a transform can edit exactly the bytes it 
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from bisect import bisect_left, bisect_right
@@ -402,6 +401,8 @@ def parse_json(args: str) -> list[str] | None:
     rest = args.lstrip(GO_SPACE)
     if not rest.startswith("["):
         return None
+    import json  # only for JSON text: not loaded at start-up
+
     try:
         data = json.loads(rest, parse_constant=_reject_constant)
     except (ValueError, _NotJSON, RecursionError):

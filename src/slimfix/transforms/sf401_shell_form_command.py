@@ -38,7 +38,6 @@ Comment lines inside the instruction's continuation move above it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -105,6 +104,8 @@ def _diagnose(ctx: Context, instr: Instruction, images: dict[int, Instruction], 
     )
     if argv is None:
         return ctx.diagnostic(instr, f"{signals}; it uses {reason}, which needs the shell, so slimfix leaves it", at=at)
+    import json  # only to write an exec form: not loaded at start-up
+
     text = json.dumps(argv, ensure_ascii=False)
     if parse_json(text) != argv:  # never write JSON that BuildKit would read differently
         return ctx.diagnostic(

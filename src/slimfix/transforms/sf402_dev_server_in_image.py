@@ -38,7 +38,6 @@ that stage too).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -156,6 +155,8 @@ def _command_findings(ctx: Context, instr: Instruction, stage: Stage, final: Sta
         for name, arg in assigns:
             if name in FLASK_VARS and _enables(name, _value_of(arg)):
                 new = f"{name}={FLASK_VARS[name]}"
+                import json  # only to write JSON text: not loaded at start-up
+
                 edit = TextEdit(arg.start, arg.end, json.dumps(new) if instr.is_json else new)
                 yield _finding(
                     ctx,
@@ -298,6 +299,8 @@ def _commands(instr: Instruction) -> Iterator[tuple[list[Arg], list[tuple[str, A
 
 def _json_args(sem: Semantics) -> list[Arg] | None:
     """The JSON form's strings with their spans in the instruction's text."""
+    import json  # only for JSON text: not loaded at start-up
+
     decoder = json.JSONDecoder()
     line, i = sem.line, sem.args_start + sem.args.index("[") + 1
     out: list[Arg] = []
