@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from slimfix import parse
+from slimfix import parse, parse_instruction
 from slimfix.shell import append_command, apply_edits, insert_after_word, script
 
 
@@ -141,3 +143,24 @@ def test_append_command_keeps_the_authors_layout(src: str, expected: str) -> Non
     # the result is still one instruction that BuildKit reads as intended
     again = parse("FROM a\n" + out).instructions[-1]
     assert again.sem.value[0].endswith("rm -rf L")
+
+
+def _has_flag_reference(args: tuple[str, ...], names: tuple[str, ...]) -> bool:
+    """``Command.has_flag`` as first written: every name against every argument."""
+    for a in args[1:]:
+        for name in names:
+            if a == name or (name.startswith("--") and a.startswith(name + "=")):
+                return True
+            if len(name) == 2 and name[0] == "-" and name[1] != "-" and a.startswith("-") and not a.startswith("--") and name[1] in a[1:]:
+                return True
+    return False
+
+
+_FLAG_WORDS = st.sampled_from(["-", "--", "-y", "-q", "-yq", "-qq", "--yes", "--yes=1", "--no-cache", "--no-cache=x",
+                               "--cache-dir", "--cache-dir=/c", "-n", "-xn", "install", "y", "-o", "--o=y", "=", "-=y"])
+
+
+@given(st.lists(_FLAG_WORDS, min_size=1, max_size=6), st.lists(_FLAG_WORDS, min_size=1, max_size=4))
+def test_has_flag_answers_as_the_reference(words: list[str], names: list[str]) -> None:
+    cmd = script(parse_instruction("RUN prog " + " ".join(words) + "\n")).commands[0]
+    assert cmd.has_flag(*names) == _has_flag_reference(cmd.args, tuple(names))

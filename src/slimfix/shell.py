@@ -120,11 +120,21 @@ class Command(Record):
         return self.subcommand() in sub
 
     def has_flag(self, *names: str) -> bool:
+        """Whether an argument after the program is one of ``names``: ``--name`` also as
+        ``--name=value``, ``-x`` also inside a cluster of short options (``-xy``)."""
+        shorts = None
         for a in self.args[1:]:
-            for name in names:
-                if a == name or (name.startswith("--") and a.startswith(name + "=")):
+            if a in names:
+                return True
+            if a[:1] != "-":
+                continue  # an operand
+            if a[1:2] == "-":
+                if "=" in a and a.partition("=")[0] in names:
                     return True
-                if len(name) == 2 and name[0] == "-" and name[1] != "-" and a.startswith("-") and not a.startswith("--") and name[1] in a[1:]:
+            else:
+                if shorts is None:
+                    shorts = [n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"]
+                if any(c in a[1:] for c in shorts):
                     return True
         return False
 

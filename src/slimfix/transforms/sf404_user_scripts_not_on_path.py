@@ -44,13 +44,13 @@ makes later ``pip`` calls use the upgraded pip, which is what that line asks for
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from slimfix.analysis import descendant_stages, parent_stage, position
 from slimfix.cst import Dockerfile, Instruction, Stage
 from slimfix.engine import Context, Diagnostic, Safety
 from slimfix.images import official_image
+from slimfix.lazy_re import Lazy
 from slimfix.shell import SHELLS, Command, Word, script
 
 CODE = "SF404"
@@ -63,12 +63,12 @@ BASE_PROGRAMS = frozenset(
     "apt-get apt apk dnf yum microdnf dpkg curl wget git make gcc cc g++ ldconfig su sudo "
     "python python3 pip pip3 node npm npx yarn java".split()
 )
-_PYTHON = r"python[0-9.]*"  # compiled on first use, behind a test of the prefix they require
-_PIP = r"pip[0-9.]*"
+_PYTHON = Lazy(r"python[0-9.]*")  # compiled on first use, behind a test of the prefix they require
+_PIP = Lazy(r"pip[0-9.]*")
 
 
-def _versioned(program: str, prefix: str, pattern: str) -> bool:
-    return program.startswith(prefix) and re.fullmatch(pattern, program) is not None
+def _versioned(program: str, prefix: str, pattern: Lazy) -> bool:
+    return program.startswith(prefix) and pattern.fullmatch(program) is not None
 
 
 # useradd / adduser options that take a value (the login name is the operand left over)
