@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from slimfix.cst.record import Frozen
 from slimfix.cst.record import init_field as _set
-from slimfix.errors import ComposeError  # noqa: F401 - raised here, and found here by callers
+from slimfix.errors import ComposeError  # defined with the other errors: the runner need not import this module
 
 if TYPE_CHECKING:  # pathspec and ruamel.yaml load on first use: start-up time matters to editors
     import pathspec

@@ -15,7 +15,6 @@ Display only: removing a comment is the author's call.
 
 from __future__ import annotations
 
-
 from slimfix.cst import Dockerfile, Instruction
 from slimfix.lazy_re import Lazy
 

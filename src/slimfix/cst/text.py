@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from slimfix.lazy_re import Lazy
 
 # Go's unicode.IsSpace: ASCII blanks, NEL, NBSP and the Unicode White_Space characters.
